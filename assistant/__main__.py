@@ -1,0 +1,223 @@
+"""Command line: ``assistant process|text|demo|bench|models``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from .config import Config, load_config
+from .errors import AssistantError
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _add_common(parser: argparse.ArgumentParser, mqtt: bool = True) -> None:
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: the bundled config.toml)"
+    )
+    if mqtt:
+        parser.add_argument(
+            "--mqtt-host", help="MQTT broker host (overrides mqtt.host)"
+        )
+        parser.add_argument(
+            "--mqtt-port", type=int, help="MQTT broker port (overrides mqtt.port)"
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="A fully local smart-home voice assistant."
+    )
+    parser.add_argument("--debug", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "process", help="run WAV files through the whole pipeline, publishing for real"
+    )
+    _add_common(p)
+    p.add_argument(
+        "--reply-dir", type=Path, help="write each spoken reply here as a WAV"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.wav")
+
+    p = sub.add_parser("text", help="handle a typed command, publishing for real")
+    _add_common(p)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("sentence", help='e.g. "turn on the kitchen light"')
+
+    p = sub.add_parser(
+        "demo", help="a sample home on a private broker, commanded by voice"
+    )
+    p.add_argument(
+        "--reply-dir",
+        type=Path,
+        default=Path("demo-replies"),
+        help="where the spoken replies go (default: demo-replies/)",
+    )
+
+    p = sub.add_parser("bench", help="measure per-stage latency and memory")
+    _add_common(p)
+    p.add_argument(
+        "--runs", type=int, default=3, help="passes over the utterances (default 3)"
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE.wav",
+        help="utterances to time (default: synthesized sample commands)",
+    )
+
+    p = sub.add_parser("models", help="fetch, verify or list the models")
+    p.add_argument("--config", type=Path, help="config file (its models.dir is used)")
+    msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    f = msub.add_parser("fetch", help="download and verify models (default: all)")
+    f.add_argument(
+        "--force", action="store_true", help="fetch again even when verified"
+    )
+    f.add_argument("names", nargs="*")
+    v = msub.add_parser("verify", help="check every file's sha256")
+    v.add_argument("names", nargs="*")
+    msub.add_parser("list", help="list the models in the manifest")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    cfg = load_config(args.config)
+    overrides: dict[str, Any] = {}
+    if getattr(args, "mqtt_host", None):
+        overrides["host"] = args.mqtt_host
+    if getattr(args, "mqtt_port", None):
+        overrides["port"] = args.mqtt_port
+    if overrides:
+        cfg = cfg.model_copy(update={"mqtt": cfg.mqtt.model_copy(update=overrides)})
+    return cfg
+
+
+def _print_result(name: str, result: Any, as_json: bool) -> None:
+    if as_json:
+        print(
+            json.dumps({"file": name, **result.as_json()})
+            if name
+            else json.dumps(result.as_json()),
+            flush=True,
+        )
+        return
+    intent = result.intent.as_dict() if result.intent else None
+    print(f"{name or 'text'}: heard {result.transcript!r} -> {intent}", flush=True)
+    for command in result.commands:
+        print(f"  MQTT {command.topic} {command.payload}")
+    if result.response:
+        print(f"  reply: {result.response}")
+    if not result.wake_word and name:
+        print("  (no wake word)")
+
+
+async def _process(args: argparse.Namespace) -> int:
+    from .app import build_assistant
+    from .audio import read_wav, write_wav
+
+    cfg = _config(args)
+    audio = [
+        (path, read_wav(path)) for path in args.files
+    ]  # all readable before acting
+    assistant = await build_assistant(cfg)
+    try:
+        for index, (path, pcm) in enumerate(audio):
+            result = await assistant.pipeline.run_audio(pcm)
+            _print_result(str(path), result, args.json)
+            if args.reply_dir and result.reply_audio:
+                write_wav(
+                    args.reply_dir / f"{index:02d}-{path.stem}.reply.wav",
+                    result.reply_audio,
+                    result.reply_rate,
+                )
+    finally:
+        await assistant.close()
+    return 0
+
+
+async def _text(args: argparse.Namespace) -> int:
+    from .app import build_assistant
+
+    assistant = await build_assistant(_config(args), audio=False, speech=False)
+    try:
+        result = await assistant.pipeline.run_text(args.sentence)
+        _print_result("", result, args.json)
+    finally:
+        await assistant.close()
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from .models import ModelStore
+
+    cfg = load_config(args.config)
+    store = ModelStore(
+        cfg.models_dir,
+        cfg.resolve(cfg.models.manifest) if cfg.models.manifest else None,
+    )
+    if args.action == "fetch":
+        store.fetch(args.names or None, force=args.force)
+        return 0
+    if args.action == "list":
+        for spec in store.specs.values():
+            state = "ok" if not store.problems(spec.name) else "missing or invalid"
+            print(f"{spec.name:24} {state:20} {spec.role}")
+        return 0
+    bad = 0
+    for name in args.names or list(store.specs):
+        problems = store.problems(name, use_stamps=False)
+        for problem in problems:
+            print(f"{name}: {problem}", file=sys.stderr)
+        print(f"{name}: {'ok' if not problems else 'FAILED'}")
+        bad += bool(problems)
+    return 1 if bad else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    quiet = getattr(args, "json", False)
+    logging.basicConfig(
+        level=logging.DEBUG
+        if args.debug
+        else logging.WARNING
+        if quiet
+        else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        if args.command == "process":
+            return asyncio.run(_process(args))
+        if args.command == "text":
+            return asyncio.run(_text(args))
+        if args.command == "models":
+            return _models(args)
+        if args.command == "demo":
+            from .demo import run_demo
+
+            return asyncio.run(run_demo(args.reply_dir))
+        if args.command == "bench":
+            from .bench import run_bench
+
+            return asyncio.run(
+                run_bench(_config(args), args.files, args.runs, args.json)
+            )
+    except AssistantError as err:
+        print(f"assistant: error: {err.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Assemble the assistant from its configuration."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .devices import DeviceRegistry
+from .discovery import DiscoveryError, entity_from_table
+from .errors import ConfigError
+from .events import EventCallback
+from .handle import IntentHandler
+from .intent.rules import HassilRecognizer
+from .models import ModelStore
+from .mqtt import HomeAssistantMqtt
+from .pipeline import Pipeline
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class Assistant:
+    cfg: Config
+    pipeline: Pipeline
+    mqtt: HomeAssistantMqtt
+    registry: DeviceRegistry
+    recognizer: HassilRecognizer
+    timers: list[asyncio.TimerHandle] = field(default_factory=list)
+
+    async def close(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+        await self.mqtt.stop()
+
+
+class _NoAudio:
+    """Stands in for the audio stages when only text is processed."""
+
+    def process(self, *args: object) -> None:
+        raise RuntimeError("audio stages are not loaded")
+
+    def reset(self) -> None:
+        pass
+
+    def transcribe(self, audio: bytes, prompt: str | None = None) -> str:
+        raise RuntimeError("audio stages are not loaded")
+
+
+def registry_from_config(cfg: Config) -> DeviceRegistry:
+    registry = DeviceRegistry()
+    for index, table in enumerate(cfg.devices):
+        try:
+            registry.upsert(entity_from_table(table, f"devices[{index}]"))
+        except DiscoveryError as err:
+            raise ConfigError(
+                "config-invalid", f"{cfg.base_dir / 'config.toml'}: {err.message}"
+            ) from None
+    return registry
+
+
+def wake_words(model: str) -> tuple[str, ...]:
+    """Words of the wake phrase, dropped when Whisper hears them before the command."""
+    words = Path(model).stem.split("_v0")[0].replace("_", " ").split()
+    return (*words, "ok", "okay", "hey")
+
+
+async def build_assistant(
+    cfg: Config,
+    *,
+    audio: bool = True,
+    speech: bool = True,
+    event_callback: EventCallback | None = None,
+) -> Assistant:
+    """Load the models (verified by sha256), connect to MQTT and learn the devices."""
+    store = ModelStore(
+        cfg.models_dir,
+        cfg.resolve(cfg.models.manifest) if cfg.models.manifest else None,
+    )
+    registry = registry_from_config(cfg)
+    recognizer = HassilRecognizer(
+        fuzzy_threshold=cfg.intent.fuzzy_threshold,
+        drop_leading=wake_words(cfg.wake.model),
+    )
+
+    from .tts import PiperSynthesizer
+
+    tts = (
+        await asyncio.to_thread(PiperSynthesizer.from_config, cfg.tts, store)
+        if speech
+        else None
+    )
+    if audio:
+        from .stt import FasterWhisperTranscriber
+        from .vad import Endpointer, SileroSpeechProbability, SpeechSegmenter
+        from .wake import OpenWakeWordDetector
+
+        wake = await asyncio.to_thread(
+            OpenWakeWordDetector.from_config, cfg.wake, store
+        )
+        stt = await asyncio.to_thread(
+            FasterWhisperTranscriber.from_config, cfg.stt, store
+        )
+        segmenter = SpeechSegmenter(
+            silence_seconds=cfg.vad.silence_seconds,
+            start_timeout_seconds=cfg.vad.start_timeout_seconds,
+            max_seconds=cfg.vad.max_command_seconds,
+        )
+        endpointer = Endpointer(SileroSpeechProbability(), segmenter, cfg.vad.threshold)
+    loop = asyncio.get_running_loop()
+    timers: list[asyncio.TimerHandle] = []
+
+    def start_timer(seconds: int) -> None:
+        timers.append(
+            loop.call_later(seconds, _LOGGER.info, "Timer of %d s finished", seconds)
+        )
+
+    handler = IntentHandler(registry, start_timer=start_timer)
+    mqtt = HomeAssistantMqtt(
+        cfg.mqtt,
+        registry,
+        on_devices_changed=lambda: recognizer.update_devices(registry.entities()),
+    )
+    await mqtt.start()
+    recognizer.update_devices(registry.entities())
+    recognizer.recognize("set a timer for five minutes")  # warm hassil's number parser
+
+    no_audio = _NoAudio()
+    pipeline = Pipeline(
+        wake=wake if audio else no_audio,
+        endpointer=endpointer if audio else None,  # type: ignore[arg-type]
+        stt=stt if audio else no_audio,
+        recognizer=recognizer,
+        handler=handler,
+        publisher=mqtt,
+        tts=tts,
+        wake_config=cfg.wake,
+        vad_config=cfg.vad,
+        prompt=recognizer.vocabulary_prompt if cfg.stt.bias_prompt else None,
+        event_callback=event_callback,
+        record_dir=cfg.resolve(cfg.debug.record_dir) if cfg.debug.record_dir else None,
+    )
+    return Assistant(cfg, pipeline, mqtt, registry, recognizer, timers)

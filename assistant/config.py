@@ -1,0 +1,156 @@
+"""Configuration: one frozen model per ``config.toml`` table, validated by pydantic."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ModelsConfig(_Section):
+    dir: str = "models"
+    """Folder holding the fetched models and manifest.toml (relative to this file)."""
+    manifest: str | None = None
+    """Manifest path; default: ``<dir>/manifest.toml``."""
+
+
+class WakeConfig(_Section):
+    model: str = "hey_jarvis"
+    """Wake word: a name from the openwakeword model set or a path to a .tflite."""
+    threshold: float = Field(0.5, gt=0.0, lt=1.0)
+    """Score above which the wake word counts as heard."""
+    refractory_seconds: float = Field(2.0, ge=0.0, le=60.0)
+    """After a detection, ignore the wake word for this long."""
+    preroll_seconds: float = Field(0.0, ge=0.0, le=2.0)
+    """Audio kept before the detection point, so a quick command is not clipped."""
+
+
+class VadConfig(_Section):
+    threshold: float = Field(0.5, gt=0.0, lt=1.0)
+    """Silero speech probability above which a 32 ms frame is speech."""
+    silence_seconds: float = Field(0.4, ge=0.1, le=5.0)
+    """Trailing silence that ends a command."""
+    start_timeout_seconds: float = Field(4.0, ge=0.5, le=30.0)
+    """Give up when no speech starts this long after the wake word."""
+    max_command_seconds: float = Field(10.0, ge=1.0, le=30.0)
+    """Hard cap on one command's length."""
+
+
+class SttConfig(_Section):
+    model: str = "whisper-tiny.en"
+    """A model name from the manifest or a path to a CTranslate2 Whisper folder."""
+    compute_type: str = "int8"
+    language: str | None = "en"
+    beam_size: int = Field(1, ge=1, le=10)
+    threads: int = Field(2, ge=1, le=64)
+    bias_prompt: bool = True
+    """Prompt Whisper with the names of the known devices and rooms."""
+    window_seconds: float = Field(0.0, ge=0.0, le=30.0)
+    """Encoder window; 0 sizes it to the command (much faster than Whisper's 30 s)."""
+
+
+class IntentConfig(_Section):
+    fuzzy_threshold: int = Field(75, ge=50, le=100)
+    """Minimum similarity (0-100) for a heard name to match a known device."""
+
+
+class TtsConfig(_Section):
+    voice: str = "en_US-joe-medium"
+    """A voice name from the manifest or a path to a piper .onnx file."""
+    length_scale: float | None = Field(None, gt=0.1, lt=5.0)
+    """Speaking speed: below 1 faster, above 1 slower; default: the voice's own."""
+
+
+class MqttConfig(_Section):
+    host: str = "localhost"
+    port: int = Field(1883, ge=1, le=65535)
+    username: str | None = None
+    password_env: str = "ASSISTANT_MQTT_PASSWORD"
+    """Environment variable holding the password (never put it in this file)."""
+    client_id: str = "local-voice-assistant"
+    discovery_prefix: str = "homeassistant"
+    connect_timeout_seconds: float = Field(5.0, gt=0.0, le=120.0)
+    discovery_settle_seconds: float = Field(2.0, ge=0.0, le=30.0)
+    """How long to wait for retained discovery and state messages at start."""
+
+    @property
+    def password(self) -> str | None:
+        return os.environ.get(self.password_env) or None
+
+
+class DebugConfig(_Section):
+    record_dir: str | None = None
+    """Save each command's audio here (off by default: audio stays in memory)."""
+
+
+class Config(_Section):
+    models: ModelsConfig = ModelsConfig()
+    wake: WakeConfig = WakeConfig()
+    vad: VadConfig = VadConfig()
+    stt: SttConfig = SttConfig()
+    intent: IntentConfig = IntentConfig()
+    tts: TtsConfig = TtsConfig()
+    mqtt: MqttConfig = MqttConfig()
+    debug: DebugConfig = DebugConfig()
+    devices: tuple[dict[str, Any], ...] = ()
+    """Devices declared here, for setups without Home Assistant discovery."""
+    base_dir: Path = Path(".")
+    """Folder of the config file; relative paths resolve against it."""
+
+    def resolve(self, path: str) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    @property
+    def models_dir(self) -> Path:
+        return self.resolve(self.models.dir)
+
+
+def _format_error(path: Path, err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = ".".join(
+        f"[{part}]" if isinstance(part, int) else str(part) for part in first["loc"]
+    ).replace(".[", "[")
+    value = first.get("input")
+    shown = f" (got {value!r})" if not isinstance(value, dict) else ""
+    return f"{path}: {loc}: {first['msg']}{shown}"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load and validate ``path`` (default: the repository's ``config.toml``)."""
+    path = (path or DEFAULT_CONFIG).expanduser()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("config-missing", f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError("config-syntax", f"{path}: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError("config-unreadable", f"{path}: {err}") from None
+    return config_from_dict(data, path)
+
+
+def config_from_dict(data: dict[str, Any], path: Path) -> Config:
+    """Validate an already parsed TOML document that came from ``path``."""
+    data = dict(data)
+    data["base_dir"] = path.resolve().parent
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError("config-invalid", _format_error(path, err)) from None
+    _LOGGER.debug("Loaded config from %s", path)
+    return cfg

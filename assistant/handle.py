@@ -1,0 +1,247 @@
+"""Intent handling: turn an Intent into MQTT commands and a spoken reply."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .devices import (
+    Command,
+    DeviceRegistry,
+    Domain,
+    Entity,
+    Operation,
+    build_commands,
+    describe_state,
+)
+from .errors import CapabilityError
+from .intent import Intent
+
+_LOGGER = logging.getLogger(__name__)
+
+COLORS: dict[str, tuple[int, int, int]] = {
+    "red": (255, 0, 0),
+    "orange": (255, 128, 0),
+    "yellow": (255, 220, 0),
+    "green": (0, 255, 0),
+    "blue": (0, 0, 255),
+    "purple": (128, 0, 255),
+    "pink": (255, 105, 180),
+    "white": (255, 255, 255),
+    "warm white": (255, 200, 140),
+    "cyan": (0, 255, 255),
+    "magenta": (255, 0, 255),
+}
+
+NOT_UNDERSTOOD = "Sorry, I didn't understand that."
+
+_SIMPLE_OPS: dict[str, tuple[Operation, str]] = {
+    "HassTurnOn": (Operation.TURN_ON, "Turning on"),
+    "HassTurnOff": (Operation.TURN_OFF, "Turning off"),
+    "HassOpen": (Operation.OPEN, "Opening"),
+    "HassClose": (Operation.CLOSE, "Closing"),
+    "HassLock": (Operation.LOCK, "Locking"),
+    "HassUnlock": (Operation.UNLOCK, "Unlocking"),
+}
+_DOMAIN_WORDS = {
+    "light": "lights",
+    "switch": "switches",
+    "fan": "fans",
+    "cover": "covers",
+    "climate": "thermostats",
+}
+
+
+@dataclass
+class Response:
+    speech: str
+    commands: list[Command] = field(default_factory=list)
+    success: bool = True
+
+
+def _the(entity: Entity) -> str:
+    return (
+        f"the {entity.name.lower()}"
+        if entity.name.upper() != entity.name
+        else (f"the {entity.name}")
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _duration(seconds: int) -> str:
+    parts = []
+    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count} {unit}{'s' if count != 1 else ''}")
+    return " and ".join(parts)
+
+
+class IntentHandler:
+    """Pure logic over the device registry; publishing is left to the caller."""
+
+    def __init__(
+        self,
+        registry: DeviceRegistry,
+        *,
+        clock: Callable[[], datetime] = datetime.now,
+        start_timer: Callable[[int], None] | None = None,
+    ) -> None:
+        self._registry = registry
+        self._clock = clock
+        self._start_timer = start_timer
+
+    def handle(self, intent: Intent | None) -> Response:
+        if intent is None:
+            return Response(NOT_UNDERSTOOD, success=False)
+        name = intent.name
+        try:
+            if name in _SIMPLE_OPS:
+                op, verb = _SIMPLE_OPS[name]
+                if name == "HassOpen":
+                    return self._act(
+                        intent,
+                        verb,
+                        lambda e: (
+                            Operation.UNLOCK
+                            if e.domain == Domain.LOCK
+                            else Operation.OPEN,
+                            None,
+                        ),
+                    )
+                return self._act(intent, verb, lambda e: (op, None))
+            if name == "HassLightSet":
+                return self._light_set(intent)
+            if name == "HassClimateSetTemperature":
+                temperature = float(intent.slots["temperature"])
+                return self._act(
+                    intent,
+                    "Setting",
+                    lambda e: (Operation.SET_TEMPERATURE, temperature),
+                    suffix=f" to {_number(temperature)} degrees",
+                    domains={Domain.CLIMATE},
+                )
+            if name == "HassGetState":
+                return self._get_state(intent)
+            if name == "HassClimateGetTemperature":
+                return self._get_temperature(intent)
+            if name == "HassGetCurrentTime":
+                now = self._clock()
+                return Response(f"It is {now.strftime('%I:%M %p').lstrip('0')}.")
+            if name == "HassStartTimer":
+                seconds = int(intent.slots["duration_seconds"])
+                if self._start_timer is not None:
+                    self._start_timer(seconds)
+                return Response(f"Timer set for {_duration(seconds)}.")
+        except CapabilityError as err:
+            return Response(err.message, success=False)
+        _LOGGER.warning("No handler for intent %s", name)
+        return Response(NOT_UNDERSTOOD, success=False)
+
+    # -- helpers --------------------------------------------------------------
+
+    def _targets(self, intent: Intent) -> list[Entity]:
+        found = [self._registry.get(eid) for eid in intent.entity_ids]
+        return [e for e in found if e is not None]
+
+    def _unknown(self, intent: Intent) -> Response:
+        if "name" in intent.slots:
+            return Response(
+                f"I don't know a device called {intent.slots['name']}.", success=False
+            )
+        area = intent.slots.get("area", "there")
+        what = _DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
+        return Response(f"I don't know any {what} in the {area}.", success=False)
+
+    def _act(
+        self,
+        intent: Intent,
+        verb: str,
+        op_for: Callable[[Entity], tuple[Operation, object]],
+        *,
+        suffix: str = "",
+        domains: set[Domain] | None = None,
+    ) -> Response:
+        targets = self._targets(intent)
+        if not targets:
+            return self._unknown(intent)
+        if domains and len(targets) > 1:
+            targets = [e for e in targets if e.domain in domains] or targets
+        commands: list[Command] = []
+        done: list[Entity] = []
+        first_error: CapabilityError | None = None
+        for entity in targets:
+            op, value = op_for(entity)
+            try:
+                commands.extend(build_commands(entity, op, value))
+                done.append(entity)
+            except CapabilityError as err:
+                first_error = first_error or err
+        if not done:
+            assert first_error is not None
+            return Response(first_error.message, success=False)
+        if len(done) == 1 or "name" in intent.slots:
+            what = _the(done[0])
+        else:
+            kind = _DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
+            what = f"the {kind} in the {str(intent.slots.get('area', '')).lower()}"
+        return Response(f"{verb} {what}{suffix}.", commands)
+
+    def _light_set(self, intent: Intent) -> Response:
+        if "brightness" in intent.slots:
+            pct = int(intent.slots["brightness"])
+            return self._act(
+                intent,
+                "Setting",
+                lambda e: (Operation.SET_BRIGHTNESS, pct),
+                suffix=f" to {pct} percent",
+            )
+        color = str(intent.slots.get("color", ""))
+        rgb = COLORS.get(color)
+        if rgb is None:
+            return Response(f"I don't know the colour {color}.", success=False)
+        return self._act(
+            intent, "Turning", lambda e: (Operation.SET_COLOR, rgb), suffix=f" {color}"
+        )
+
+    def _get_state(self, intent: Intent) -> Response:
+        targets = self._targets(intent)
+        if not targets:
+            return self._unknown(intent)
+        entity = targets[0]
+        state = self._registry.state(entity.entity_id)
+        sentence = describe_state(entity, state)
+        asked = intent.slots.get("state")
+        if asked is None or state.state is None:
+            return Response(sentence)
+        answer = "Yes" if state.state == asked else "No"
+        return Response(f"{answer}, {sentence[0].lower()}{sentence[1:]}")
+
+    def _get_temperature(self, intent: Intent) -> Response:
+        targets = self._targets(intent)
+        if not targets:
+            return self._unknown(intent)
+        where = intent.slots.get("area") or targets[0].name
+        for entity in targets:
+            state = self._registry.state(entity.entity_id)
+            reading = state.current_temperature
+            if reading is None and entity.domain == Domain.SENSOR:
+                is_temp = entity.config.get("device_class") == "temperature"
+                try:
+                    reading = float(state.state) if is_temp and state.state else None
+                except ValueError:
+                    reading = None
+            if reading is not None:
+                return Response(
+                    f"It is {_number(round(reading, 1))} degrees "
+                    f"in the {str(where).lower()}."
+                )
+        return Response(
+            f"I don't know the temperature in the {str(where).lower()} yet.",
+            success=False,
+        )

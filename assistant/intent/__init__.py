@@ -1,0 +1,50 @@
+"""Intents: what the user asked for, independent of how it was recognized."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    """HA-style intent name, e.g. ``HassTurnOn``."""
+    slots: dict[str, Any] = field(default_factory=dict)
+    """JSON-friendly slot values (``name``, ``area``, ``brightness``, ...)."""
+    text: str = ""
+    """The normalized text the intent was recognized from."""
+    entity_ids: tuple[str, ...] = ()
+    """The devices the request resolved to (empty: none known by that name)."""
+    confidence: float = 1.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "slots": dict(self.slots)}
+
+
+class IntentRecognizer(Protocol):
+    def recognize(self, text: str) -> Intent | None: ...
+
+
+_UNITS = (
+    (re.compile(r"(\d)\s*%"), r"\1 percent"),
+    (re.compile(r"(\d)\s*°\s*[cf]?\b", re.IGNORECASE), r"\1 degrees"),
+    (re.compile(r"(\d)\s*(min|mins)\b"), r"\1 minutes"),
+)
+_TENS_DASH = re.compile(r"\b([2-9]0)-([1-9])\b")
+"""Whisper writes "twenty-one" as "20-1"."""
+_NOT_WORD = re.compile(r"[^\w\s'.%°-]|(?<!\d)\.|\.(?!\d)|(?<!\w)-|-(?!\w)")
+
+
+def normalize(text: str, drop_leading: tuple[str, ...] = ()) -> str:
+    """Lower-case, spell out units, drop punctuation and leading wake-word words."""
+    text = text.lower().replace("\u2019", "'")
+    text = _TENS_DASH.sub(lambda m: str(int(m[1]) + int(m[2])), text)
+    for pattern, repl in _UNITS:
+        text = pattern.sub(repl, text)
+    text = _NOT_WORD.sub(" ", text).replace("-", " ")
+    words = text.split()
+    while words and words[0] in drop_leading:
+        words.pop(0)
+    return " ".join(words)

@@ -1,0 +1,215 @@
+"""Rule-based recognition: hassil sentence templates plus fuzzy device names."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hassil import Intents, RecognizeResult, TextSlotList, recognize_all, recognize_best
+from hassil.models import UnmatchedRangeEntity, UnmatchedTextEntity
+from rapidfuzz import fuzz, process, utils
+
+from ..devices import Domain, Entity
+from . import Intent, normalize
+
+_LOGGER = logging.getLogger(__name__)
+
+BUILTIN_SENTENCES = Path(__file__).resolve().parent.parent / "sentences" / "en.yaml"
+_PROMPT_PHRASES = {
+    Domain.LIGHT: "Turn on the {name}.",
+    Domain.SWITCH: "Switch off the {name}.",
+    Domain.FAN: "Turn off the {name}.",
+    Domain.COVER: "Open or close the {name}.",
+    Domain.LOCK: "Unlock or lock the {name}.",
+    Domain.CLIMATE: "Set the {name} to 20 degrees.",
+    Domain.SENSOR: "What is the {name}?",
+    Domain.BINARY_SENSOR: "Is the {name} on?",
+}
+_FUZZY_SLOTS = ("name", "area")
+_NUMBER_SLOTS = ("brightness", "temperature")
+
+
+def load_builtin_sentences() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(BUILTIN_SENTENCES.read_text("utf-8"))
+    return data
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """Immutable snapshot of the known names, swapped whole when devices change."""
+
+    entities: tuple[Entity, ...] = ()
+    names: dict[str, str] | None = None
+    """Spoken name (lower case) -> entity_id."""
+    areas: dict[str, str] | None = None
+    """Spoken area (lower case) -> area as configured."""
+
+    def slot_lists(self) -> dict[str, Any]:
+        names = self.names or {}
+        areas = self.areas or {}
+        return {
+            "name": TextSlotList.from_tuples(list(names.items()) or [("\x00", "")]),
+            "area": TextSlotList.from_tuples(list(areas.items()) or [("\x00", "")]),
+        }
+
+
+def _spoken(text: str) -> str:
+    return normalize(text.replace("_", " "))
+
+
+class HassilRecognizer:
+    """Exact template match first, then templates with unknown names, fuzzily."""
+
+    def __init__(
+        self,
+        sentences: dict[str, Any] | None = None,
+        *,
+        fuzzy_threshold: int = 75,
+        drop_leading: Sequence[str] = (),
+    ) -> None:
+        self._intents = Intents.from_dict(sentences or load_builtin_sentences())
+        self._threshold = fuzzy_threshold
+        self._drop_leading = tuple(drop_leading)
+        self._vocab = _Vocabulary()
+        self._slot_lists = self._vocab.slot_lists()
+
+    @classmethod
+    def from_file(cls, path: Path, **kwargs: Any) -> HassilRecognizer:
+        return cls(yaml.safe_load(path.read_text("utf-8")), **kwargs)
+
+    def update_devices(self, entities: Iterable[Entity]) -> None:
+        """Rebuild the name and area lists from the current devices."""
+        entities = tuple(entities)
+        names: dict[str, str] = {}
+        areas: dict[str, str] = {}
+        for entity in entities:
+            for name in (entity.name, *entity.aliases):
+                names.setdefault(_spoken(name), entity.entity_id)
+            if entity.area:
+                areas.setdefault(_spoken(entity.area), entity.area)
+        vocab = _Vocabulary(entities, names, areas)
+        self._slot_lists, self._vocab = vocab.slot_lists(), vocab
+        _LOGGER.debug("Vocabulary: %d names, %d areas", len(names), len(areas))
+
+    def vocabulary_prompt(self) -> str:
+        """A few commands naming every known device, to bias Whisper toward them.
+
+        Whisper continues the style of its prompt: example sentences with the right
+        names work better than a bare list of names (which it tends to repeat).
+        """
+        phrases = [
+            _PROMPT_PHRASES[e.domain].format(name=e.name) for e in self._vocab.entities
+        ]
+        areas = sorted({e.area for e in self._vocab.entities if e.area})
+        if areas:
+            phrases.append(f"Turn off the lights in the {areas[0]}.")
+        return " ".join(dict.fromkeys(phrases))
+
+    def recognize(self, text: str) -> Intent | None:
+        clean = normalize(text, self._drop_leading)
+        if not clean:
+            return None
+        result = recognize_best(
+            clean, self._intents, slot_lists=self._slot_lists, best_slot_name="name"
+        )
+        if result is not None:
+            return self._to_intent(result, clean, {}, 1.0)
+        return self._recognize_fuzzy(clean)
+
+    # -- fuzzy second pass ------------------------------------------------------
+
+    def _recognize_fuzzy(self, clean: str) -> Intent | None:
+        best: tuple[float, int, Intent] | None = None
+        for result in recognize_all(
+            clean,
+            self._intents,
+            slot_lists=self._slot_lists,
+            allow_unmatched_entities=True,
+        ):
+            unmatched = result.unmatched_entities
+            if any(isinstance(u, UnmatchedRangeEntity) for u in unmatched.values()):
+                continue
+            if not unmatched.keys() <= set(_FUZZY_SLOTS):
+                continue
+            resolved: dict[str, tuple[str, str]] = {}
+            score = 100.0
+            for slot, entity in unmatched.items():
+                assert isinstance(entity, UnmatchedTextEntity)
+                heard = entity.text.strip()
+                match = self._fuzzy(slot, heard)
+                if match is None:
+                    score = 0.0
+                    resolved[slot] = (heard, "")
+                else:
+                    score = min(score, match[1])
+                    resolved[slot] = (heard, match[0])
+            rank = (score, result.text_chunks_matched)
+            if best is None or rank > best[:2]:
+                best = (*rank, self._to_intent(result, clean, resolved, score / 100))
+        return best[2] if best else None
+
+    def _fuzzy(self, slot: str, heard: str) -> tuple[str, float] | None:
+        table = (self._vocab.names if slot == "name" else self._vocab.areas) or {}
+        heard = heard.removeprefix("the ").strip()
+        if not heard or not table:
+            return None
+        found = process.extractOne(
+            heard, list(table), scorer=fuzz.ratio, processor=utils.default_process
+        )
+        if found is None or found[1] < self._threshold:
+            return None
+        _LOGGER.debug("Heard %r as %r (score %.0f)", heard, found[0], found[1])
+        return table[found[0]], float(found[1])
+
+    # -- building the intent -----------------------------------------------------
+
+    def _to_intent(
+        self,
+        result: RecognizeResult,
+        clean: str,
+        fuzzy: dict[str, tuple[str, str]],
+        confidence: float,
+    ) -> Intent:
+        slots: dict[str, Any] = {}
+        for key, entity in result.entities.items():
+            value = entity.value
+            if key in _NUMBER_SLOTS and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            slots[key] = value
+        seconds = (
+            3600 * int(slots.pop("hours", 0) or 0)
+            + 60 * int(slots.pop("minutes", 0) or 0)
+            + int(slots.pop("seconds", 0) or 0)
+        )
+        if seconds:
+            slots["duration_seconds"] = seconds
+
+        entity_ids: tuple[str, ...] = ()
+        by_id = {e.entity_id: e for e in self._vocab.entities}
+        name_id = slots.pop("name", None)
+        if "name" in fuzzy:
+            heard, name_id = fuzzy["name"]
+            if not name_id:
+                slots["name"] = heard
+        if name_id:
+            entity_ids = (name_id,)
+            slots["name"] = by_id[name_id].name
+        if "area" in fuzzy:
+            heard, area = fuzzy["area"]
+            slots["area"] = area or heard
+        if "area" in slots and "name" not in slots:
+            entity_ids = self._in_area(slots["area"], slots.get("domain"))
+        return Intent(result.intent.name, slots, clean, entity_ids, confidence)
+
+    def _in_area(self, area: str, domain: str | None) -> tuple[str, ...]:
+        area_key = area.lower()
+        return tuple(
+            e.entity_id
+            for e in self._vocab.entities
+            if (e.area or "").lower() == area_key
+            and (domain is None or e.domain == domain)
+        )

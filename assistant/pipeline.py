@@ -1,0 +1,277 @@
+"""The orchestrator: the only module that knows the order of the stages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .audio import SAMPLE_RATE, SAMPLE_WIDTH, AudioChunk, chunks, write_wav
+from .config import VadConfig, WakeConfig
+from .devices import Command
+from .errors import AssistantError
+from .events import EventCallback, EventType, PipelineEvent
+from .handle import IntentHandler, Response
+from .intent import Intent, IntentRecognizer
+from .stt import Transcriber
+from .tts import Synthesizer
+from .vad import Endpointer, SegmentState
+from .wake import Detection, WakeDetector
+
+_LOGGER = logging.getLogger(__name__)
+
+TIMING_KEYS = ("wake", "endpoint_wait", "stt", "intent", "action", "tts",
+               "total_after_speech_end")  # fmt: skip
+
+
+class Publisher(Protocol):
+    async def publish(self, commands: list[Command]) -> None: ...
+
+
+@dataclass
+class RunResult:
+    """What one command did; ``process --json`` prints exactly these fields."""
+
+    wake_word: str | None = None
+    transcript: str | None = None
+    intent: Intent | None = None
+    commands: list[Command] = field(default_factory=list)
+    response: str | None = None
+    reply_audio: bytes = b""
+    reply_rate: int = SAMPLE_RATE
+    timings_ms: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(TIMING_KEYS, 0.0)
+    )
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "wake_word": self.wake_word,
+            "transcript": self.transcript,
+            "intent": self.intent.as_dict() if self.intent else None,
+            "commands": [
+                {"topic": c.topic, "payload": c.payload} for c in self.commands
+            ],
+            "response": self.response,
+            "timings_ms": {k: round(self.timings_ms[k], 2) for k in TIMING_KEYS},
+        }
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+class Pipeline:
+    """wake word -> endpointing -> speech-to-text -> intent -> action -> reply."""
+
+    def __init__(
+        self,
+        *,
+        wake: WakeDetector,
+        endpointer: Endpointer,
+        stt: Transcriber,
+        recognizer: IntentRecognizer,
+        handler: IntentHandler,
+        publisher: Publisher,
+        tts: Synthesizer | None,
+        wake_config: WakeConfig,
+        vad_config: VadConfig,
+        prompt: Callable[[], str] | None = None,
+        event_callback: EventCallback | None = None,
+        record_dir: Path | None = None,
+    ) -> None:
+        self.wake = wake
+        self.endpointer = endpointer
+        self.stt = stt
+        self.recognizer = recognizer
+        self.handler = handler
+        self.publisher = publisher
+        self.tts = tts
+        self._wake_cfg = wake_config
+        self._vad_cfg = vad_config
+        self._prompt = prompt
+        self._emit_cb = event_callback
+        self._record_dir = record_dir
+        self._last_wake_ms: int | None = None
+
+    def _emit(self, kind: EventType, **data: Any) -> None:
+        if self._emit_cb is not None:
+            try:
+                self._emit_cb(PipelineEvent(kind, data))
+            except Exception:
+                _LOGGER.exception("Event callback failed for %s", kind)
+
+    # -- entry points -----------------------------------------------------------
+
+    async def run_audio(self, pcm: bytes) -> RunResult:
+        """Process recorded audio as if the microphone heard it, then silence."""
+        tail = self._vad_cfg.silence_seconds + self._vad_cfg.start_timeout_seconds + 0.5
+        pcm = pcm + bytes(int(tail * SAMPLE_RATE) * SAMPLE_WIDTH)
+        self.wake.reset()
+        self._last_wake_ms = None
+
+        async def source() -> AsyncIterator[AudioChunk]:
+            for chunk in chunks(pcm):
+                yield chunk
+
+        result = await self.run_stream(source())
+        return result or RunResult()
+
+    async def run_text(self, text: str) -> RunResult:
+        """Typed text: the audio stages are skipped."""
+        result = RunResult(transcript=text)
+        await self._understand_and_act(result, text, speech_end_wait_ms=0.0)
+        await self._speak(result)
+        return result
+
+    async def run_stream(self, source: AsyncIterator[AudioChunk]) -> RunResult | None:
+        """Wait for the wake word in ``source``, then handle one command.
+
+        Returns None when the source ends without a wake word.
+        """
+        preroll: deque[AudioChunk] = deque(
+            maxlen=max(1, round(self._wake_cfg.preroll_seconds * SAMPLE_RATE / 1280))
+        )
+        async for chunk in source:
+            start = time.perf_counter()
+            detection = await asyncio.to_thread(self.wake.process, chunk)
+            wake_ms = _ms(start)
+            if detection is None or self._refractory(detection):
+                preroll.append(chunk)
+                continue
+            self._last_wake_ms = detection.timestamp_ms
+            _LOGGER.info("Wake word %s (score %.2f)", detection.name, detection.score)
+            self._emit(EventType.WAKE_END, name=detection.name, score=detection.score)
+            prefix = list(preroll) if self._wake_cfg.preroll_seconds > 0 else []
+            return await self._command(detection, prefix, source, wake_ms)
+        return None
+
+    def _refractory(self, detection: Detection) -> bool:
+        last = self._last_wake_ms
+        gap_ms = self._wake_cfg.refractory_seconds * 1000
+        return last is not None and detection.timestamp_ms - last < gap_ms
+
+    # -- stages ------------------------------------------------------------------
+
+    async def _command(
+        self,
+        detection: Detection,
+        prefix: Iterable[AudioChunk],
+        source: AsyncIterator[AudioChunk],
+        wake_ms: float,
+    ) -> RunResult:
+        result = RunResult(wake_word=detection.name)
+        result.timings_ms["wake"] = wake_ms
+        audio = bytearray(b"".join(c.audio for c in prefix))
+        self.endpointer.reset()
+        seg = self.endpointer.segmenter
+        speaking = False
+        async for chunk in source:
+            audio += chunk.audio
+            going = self.endpointer.process(chunk.audio)
+            if not speaking and seg.state == SegmentState.SPEAKING:
+                speaking = True
+                self._emit(EventType.VAD_START)
+            if not going:
+                break
+        self._emit(EventType.VAD_END, state=str(seg.state))
+        self.wake.reset()
+        if seg.state != SegmentState.DONE or seg.speech_end is None:
+            _LOGGER.info("No command after the wake word")
+            return result
+        wait_ms = (seg.position - seg.speech_end) * 1000
+        result.timings_ms["endpoint_wait"] = wait_ms
+        self._record(bytes(audio), detection)
+
+        start = time.perf_counter()
+        try:
+            prompt = self._prompt() if self._prompt else None
+            transcript = await asyncio.to_thread(
+                self.stt.transcribe, bytes(audio), prompt
+            )
+        except AssistantError as err:
+            return self._failed(result, err)
+        result.timings_ms["stt"] = _ms(start)
+        result.transcript = transcript
+        _LOGGER.info("Heard: %r", transcript)
+        self._emit(EventType.STT_END, text=transcript)
+        await self._understand_and_act(result, transcript, wait_ms)
+        await self._speak(result)
+        return result
+
+    async def _understand_and_act(
+        self, result: RunResult, text: str, speech_end_wait_ms: float
+    ) -> None:
+        start = time.perf_counter()
+        try:
+            intent = await asyncio.to_thread(self.recognizer.recognize, text)
+        except AssistantError as err:
+            self._failed(result, err)
+            return
+        result.timings_ms["intent"] = _ms(start)
+        result.intent = intent
+        _LOGGER.info("Intent: %s", intent.as_dict() if intent else None)
+        self._emit(EventType.INTENT_END, intent=intent.as_dict() if intent else None)
+
+        start = time.perf_counter()
+        response: Response = self.handler.handle(intent)
+        if response.commands:
+            try:
+                await self.publisher.publish(response.commands)
+            except AssistantError as err:
+                self._failed(result, err)
+                response = Response(
+                    "Sorry, I could not reach your devices.", success=False
+                )
+            else:
+                result.commands = list(response.commands)
+        result.timings_ms["action"] = _ms(start)
+        result.response = response.speech
+        self._emit(
+            EventType.ACTION_END, commands=len(result.commands), speech=response.speech
+        )
+        result.timings_ms["total_after_speech_end"] = (
+            speech_end_wait_ms
+            + result.timings_ms["stt"]
+            + result.timings_ms["intent"]
+            + result.timings_ms["action"]
+        )
+
+    async def _speak(self, result: RunResult) -> None:
+        if self.tts is None or not result.response:
+            return
+        self._emit(EventType.TTS_START, text=result.response)
+        start = time.perf_counter()
+        tts = self.tts
+        try:
+            audio = await asyncio.to_thread(
+                lambda: b"".join(c.audio for c in tts.synthesize(result.response or ""))
+            )
+        except AssistantError as err:
+            self._failed(result, err)
+            return
+        result.timings_ms["tts"] = _ms(start)
+        result.reply_audio, result.reply_rate = audio, tts.sample_rate
+        self._emit(
+            EventType.TTS_END, seconds=len(audio) / SAMPLE_WIDTH / tts.sample_rate
+        )
+
+    def _failed(self, result: RunResult, err: AssistantError) -> RunResult:
+        _LOGGER.error("%s", err)
+        result.error = str(err)
+        self._emit(EventType.ERROR, code=err.code, message=err.message)
+        return result
+
+    def _record(self, audio: bytes, detection: Detection) -> None:
+        if self._record_dir is None:
+            return
+        name = f"{time.strftime('%Y%m%d-%H%M%S')}-{detection.name}.wav"
+        try:
+            write_wav(self._record_dir / name, audio)
+        except OSError as err:
+            _LOGGER.warning("Cannot save debug recording %s: %s", name, err)

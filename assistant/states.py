@@ -1,0 +1,351 @@
+"""Entity state: parsing state messages, and the registry of known entities."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from .colors import hs_to_rgb, xy_to_rgb
+from .devices import DEFAULT_HVAC_MODES, Domain, Entity, EntityState, config_number
+from .templates import render_template
+
+__all__ = ["DeviceRegistry", "state_handlers"]
+
+_LOGGER = logging.getLogger(__name__)
+
+
+# --- Parsing ------------------------------------------------------------------
+
+
+def _match(text: str, table: Mapping[str, Any]) -> str | None:
+    """Normalise ``text`` via ``{normalised: configured payload}``; "None" = unknown."""
+    for fold in (str, str.lower):
+        for norm, raw in table.items():
+            if raw is not None and fold(text) == fold(str(raw)):
+                return norm
+    if text == "None":
+        return None
+    raise ValueError(f"unexpected payload {text!r}")
+
+
+def _rgb(values: Sequence[Any]) -> tuple[int, int, int]:
+    r, g, b = (round(float(v)) for v in values[:3])
+    if not all(0 <= c <= 255 for c in (r, g, b)):
+        raise ValueError(f"colour {values!r} is out of range")
+    return r, g, b
+
+
+def _p_on_off(e: Entity, s: EntityState, text: str) -> None:
+    on, off = e.config.get("payload_on", "ON"), e.config.get("payload_off", "OFF")
+    table = {"on": e.config.get("state_on", on), "off": e.config.get("state_off", off)}
+    s.state = _match(text, table)
+
+
+def _p_brightness(e: Entity, s: EntityState, text: str) -> None:
+    if (level := float(text)) > 0:  # HA ignores a zero brightness
+        s.brightness_pct = min(
+            100, round(level * 100 / config_number(e.config, "brightness_scale", 255))
+        )
+
+
+def _p_rgb(e: Entity, s: EntityState, text: str) -> None:
+    s.rgb = _rgb(text.split(","))
+
+
+def _p_hs(e: Entity, s: EntityState, text: str) -> None:
+    hue, sat = (float(v) for v in text.split(",")[:2])
+    s.rgb = hs_to_rgb(hue, sat)
+
+
+def _p_xy(e: Entity, s: EntityState, text: str) -> None:
+    x, y = (float(v) for v in text.split(",")[:2])
+    s.rgb = xy_to_rgb(x, y)
+
+
+def _p_json_light(e: Entity, s: EntityState, text: str) -> None:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("JSON light state is not an object")
+    if "state" in data:
+        raw = data["state"]
+        s.state = None if raw is None else _match(str(raw), {"on": "ON", "off": "OFF"})
+    if isinstance(bri := data.get("brightness"), int | float) and bri > 0:
+        scale = config_number(e.config, "brightness_scale", 255)
+        s.brightness_pct = min(100, round(bri * 100 / scale))
+    if isinstance(color := data.get("color"), dict):
+        s.rgb = _json_rgb(color, data.get("color_mode"))
+
+
+def _json_rgb(color: dict[str, Any], mode: Any) -> tuple[int, int, int]:
+    hue = color.get("h", color.get("hue"))
+    sat = color.get("s", color.get("saturation"))
+    if mode == "xy" or (mode != "hs" and "r" not in color and "x" in color):
+        return xy_to_rgb(float(color["x"]), float(color["y"]))
+    if hue is not None and sat is not None and (mode == "hs" or "r" not in color):
+        return hs_to_rgb(float(hue), float(sat))
+    return _rgb([color["r"], color["g"], color["b"]])
+
+
+def _p_fan_speed(e: Entity, s: EntityState, text: str) -> None:
+    low = config_number(e.config, "speed_range_min", 1)
+    high = config_number(e.config, "speed_range_max", 100)
+    pct = round((float(text) - low + 1) * 100 / (high - low + 1))
+    s.brightness_pct = max(0, min(100, pct))
+
+
+def _p_table(
+    table: Mapping[str, tuple[str, str]],
+) -> Callable[[Entity, EntityState, str], None]:
+    def parse(e: Entity, s: EntityState, text: str) -> None:
+        s.state = _match(text, {n: e.config.get(k, d) for n, (k, d) in table.items()})
+
+    return parse
+
+
+_p_cover = _p_table(
+    {n: (f"state_{n}", n) for n in ("open", "opening", "closing", "stopped")}
+    | {"closed": ("state_closed", "closed")}
+)
+_p_lock = _p_table(
+    {
+        n: (f"state_{n}", n.upper())
+        for n in ("locked", "unlocked", "locking", "unlocking", "jammed")
+    }
+)
+
+
+def _p_position(e: Entity, s: EntityState, text: str) -> None:
+    if not e.config.get("state_topic"):  # as in HA: the state topic wins
+        closed = config_number(e.config, "position_closed", 0)
+        s.state = "closed" if float(text) == closed else "open"
+
+
+def _p_current(e: Entity, s: EntityState, text: str) -> None:
+    s.current_temperature = float(text)
+
+
+def _p_target(e: Entity, s: EntityState, text: str) -> None:
+    s.target_temperature = float(text)
+
+
+def _p_mode(e: Entity, s: EntityState, text: str) -> None:
+    if (mode := text.lower()) not in (e.config.get("modes") or DEFAULT_HVAC_MODES):
+        raise ValueError(f"unknown mode {text!r}")
+    s.hvac_mode = mode
+
+
+def _p_sensor(e: Entity, s: EntityState, text: str) -> None:
+    s.state, unit = text, e.config.get("unit_of_measurement")
+    s.unit = unit if isinstance(unit, str) else None
+
+
+_Parser = Callable[[Entity, EntityState, str], None]
+_Handlers = tuple[tuple[str, tuple[str, ...], _Parser], ...]
+_JSON_LIGHT: _Handlers = (("state_topic", (), _p_json_light),)
+_HANDLERS: dict[Domain, _Handlers] = {
+    Domain.LIGHT: (
+        ("state_topic", ("state_value_template", "value_template"), _p_on_off),
+        ("brightness_state_topic", ("brightness_value_template",), _p_brightness),
+        ("rgb_state_topic", ("rgb_value_template",), _p_rgb),
+        ("hs_state_topic", ("hs_value_template",), _p_hs),
+        ("xy_state_topic", ("xy_value_template",), _p_xy),
+    ),
+    Domain.SWITCH: (("state_topic", ("value_template",), _p_on_off),),
+    Domain.FAN: (
+        ("state_topic", ("state_value_template", "value_template"), _p_on_off),
+        ("percentage_state_topic", ("percentage_value_template",), _p_fan_speed),
+    ),
+    Domain.COVER: (
+        ("state_topic", ("value_template",), _p_cover),
+        ("position_topic", ("position_template",), _p_position),
+    ),
+    Domain.LOCK: (("state_topic", ("value_template",), _p_lock),),
+    Domain.CLIMATE: (
+        ("current_temperature_topic", ("current_temperature_template",), _p_current),
+        ("temperature_state_topic", ("temperature_state_template",), _p_target),
+        ("mode_state_topic", ("mode_state_template",), _p_mode),
+    ),
+    Domain.SENSOR: (("state_topic", ("value_template",), _p_sensor),),
+    Domain.BINARY_SENSOR: (("state_topic", ("value_template",), _p_on_off),),
+}
+
+
+def state_handlers(entity: Entity) -> _Handlers:
+    if entity.domain is Domain.LIGHT and entity.config.get("schema") == "json":
+        return _JSON_LIGHT
+    return _HANDLERS[entity.domain]
+
+
+# --- Registry -----------------------------------------------------------------
+
+
+class DeviceRegistry:
+    """Known entities, their state, and which state topic feeds which entity."""
+
+    def __init__(self) -> None:
+        self._entities: dict[str, Entity] = {}
+        self._states: dict[str, EntityState] = {}
+        self._by_topic: dict[str, list[str]] = {}
+        self._warned: set[tuple[str, str]] = set()
+
+    def upsert(self, entity: Entity) -> Entity:
+        """Add ``entity`` or update the one it describes; return it as stored.
+
+        An entity from the same discovery topic, or with the same ``unique_id``,
+        is the same entity: it is replaced in place and keeps its state. If the
+        entity_id is held by a different entity (another topic whose name gives
+        the same slug), the new one gets ``<entity_id>_2``, ``_3``… instead.
+        """
+        same = sorted(
+            (other for other in self._entities.values() if _same(other, entity)),
+            key=lambda other: other.entity_id != entity.entity_id,
+        )
+        kept = next(
+            (o.entity_id for o in same if _suffixed(o.entity_id, entity.entity_id)),
+            None,
+        )
+        entity_id = kept or self._free_id(entity)
+        for other in same:
+            if other.entity_id != entity_id:
+                _LOGGER.info("%s replaces %s", entity_id, other.entity_id)
+                self.remove(other.entity_id)
+        if entity_id != entity.entity_id:
+            entity = dataclasses.replace(entity, entity_id=entity_id)
+        self._entities[entity_id] = entity
+        state = self._states.setdefault(entity_id, EntityState())
+        if entity.domain is Domain.SENSOR:
+            unit = entity.config.get("unit_of_measurement")
+            state.unit = unit if isinstance(unit, str) else None
+        self._reindex()
+        return entity
+
+    def _free_id(self, entity: Entity) -> str:
+        """``entity.entity_id``, else the first free ``_2``, ``_3``… variant."""
+        wanted = candidate = entity.entity_id
+        number = 1
+        while (other := self._entities.get(candidate)) is not None:
+            if other.source == entity.source:  # two declared in config.toml
+                break
+            number += 1
+            candidate = f"{wanted}_{number}"
+        if candidate != wanted:
+            taken_by = self._entities[wanted].source
+            _LOGGER.info(
+                "%s from %s is %s: %s is taken by %s",
+                entity.name,
+                entity.source,
+                candidate,
+                wanted,
+                taken_by,
+            )
+        return candidate
+
+    def remove(self, entity_id: str) -> Entity | None:
+        entity = self._entities.pop(entity_id, None)
+        self._states.pop(entity_id, None)
+        self._reindex()
+        return entity
+
+    def remove_by_source(self, source: str) -> Entity | None:
+        """Forget the entity learned from discovery topic ``source``."""
+        for entity in self._entities.values():
+            if source != "config" and entity.source == source:
+                return self.remove(entity.entity_id)
+        return None
+
+    def get(self, entity_id: str) -> Entity | None:
+        return self._entities.get(entity_id)
+
+    def entities(self) -> list[Entity]:
+        return list(self._entities.values())
+
+    def areas(self) -> list[str]:
+        return sorted({e.area for e in self._entities.values() if e.area})
+
+    def state(self, entity_id: str) -> EntityState:
+        """The entity's live state (a blank one for an unknown id)."""
+        return self._states.get(entity_id) or EntityState()
+
+    def state_topics(self) -> set[str]:
+        return set(self._by_topic)
+
+    def handle_state(self, topic: str, payload: bytes) -> list[str]:
+        """Apply a state message; return the ids whose state changed. Never raises."""
+        changed: list[str] = []
+        try:
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            _LOGGER.debug("Ignoring non UTF-8 payload on %s", topic)
+            return changed
+        variables: dict[str, Any] = {"value": text}
+        with contextlib.suppress(ValueError, RecursionError):
+            variables["value_json"] = json.loads(text)
+        for entity_id in self._by_topic.get(topic, ()):
+            entity, state = self._entities[entity_id], self._states[entity_id]
+            before = dataclasses.replace(state)
+            for key, templates, parse in state_handlers(entity):
+                if entity.config.get(key) == topic:
+                    self._apply(entity, state, key, templates, parse, variables)
+            if state != before:
+                changed.append(entity_id)
+        return changed
+
+    def _apply(
+        self,
+        entity: Entity,
+        state: EntityState,
+        key: str,
+        templates: tuple[str, ...],
+        parse: _Parser,
+        variables: dict[str, Any],
+    ) -> None:
+        try:
+            text = variables["value"]
+            source = next(
+                (entity.config[t] for t in templates if entity.config.get(t)), None
+            )
+            if source is not None:
+                text = render_template(
+                    source, {**variables, "entity_id": entity.entity_id}
+                )
+            if text.strip():
+                parse(entity, state, text.strip())
+        except Exception as err:
+            first = (entity.entity_id, key) not in self._warned
+            self._warned.add((entity.entity_id, key))
+            _LOGGER.log(
+                logging.WARNING if first else logging.DEBUG,
+                "Ignoring %s update for %s: %s",
+                key,
+                entity.entity_id,
+                err,
+            )
+
+    def _reindex(self) -> None:
+        index: dict[str, list[str]] = {}
+        for entity in self._entities.values():
+            for topic in entity.state_topics():
+                index.setdefault(topic, []).append(entity.entity_id)
+        self._by_topic = index
+
+
+def _same(old: Entity, new: Entity) -> bool:
+    """Whether ``new`` describes ``old`` again: same topic, or same unique_id."""
+    if new.source != "config" and old.source == new.source:
+        return True
+    uid = new.config.get("unique_id")
+    return (
+        uid is not None
+        and old.config.get("unique_id") == uid
+        and (old.domain is new.domain)
+    )
+
+
+def _suffixed(entity_id: str, wanted: str) -> bool:
+    """Whether ``entity_id`` is ``wanted`` itself or with a ``_<n>`` suffix."""
+    head, _, tail = entity_id.rpartition("_")
+    return entity_id == wanted or (head == wanted and tail.isdecimal())

@@ -1,0 +1,154 @@
+"""Speech-to-text with faster-whisper (CTranslate2), sized to short commands."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from .audio import SAMPLE_RATE, to_float32
+from .errors import SttError
+
+if TYPE_CHECKING:
+    from .config import SttConfig
+    from .models import ModelStore
+
+_LOGGER = logging.getLogger(__name__)
+
+_HOP = 160
+"""Samples per mel frame (10 ms)."""
+_MAX_FRAMES = 3000
+"""Whisper's full 30 s window."""
+_MARGIN_FRAMES = 100
+"""Silence kept after the command so the decoder sees the end of speech."""
+_MIN_FRAMES = 1000
+"""Shorter windows than 10 s make Whisper loop ("turn on the light, turn on the…")."""
+_MAX_TOKENS = 96
+_TOKENS_PER_SECOND = 6
+_PROMPT_TOKENS = 200
+"""Whisper's limit is 223; the end of a longer prompt is kept."""
+
+
+class Transcriber(Protocol):
+    def transcribe(self, audio: bytes, prompt: str | None = None) -> str: ...
+
+
+class FasterWhisperTranscriber:
+    """Whisper through faster-whisper's model, feature extractor and tokenizer.
+
+    Instead of padding every command to Whisper's 30 s window, the encoder runs on
+    a window just longer than the command (rounded up to whole seconds): for a 3 s
+    command this is 4-6 times faster with the same text.
+    """
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        compute_type: str = "int8",
+        threads: int = 2,
+        beam_size: int = 1,
+        language: str | None = "en",
+        window_seconds: float = 0.0,
+    ) -> None:
+        from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+
+        try:
+            self._model = WhisperModel(
+                str(model_dir),
+                device="cpu",
+                compute_type=compute_type,
+                cpu_threads=threads,
+            )
+        except Exception as err:
+            raise SttError(
+                "stt-load", f"{model_dir}: cannot load Whisper ({err})"
+            ) from err
+        multilingual = self._model.model.is_multilingual
+        self._tokenizer = Tokenizer(
+            self._model.hf_tokenizer,
+            multilingual,
+            task="transcribe",
+            language=(language or "en") if multilingual else "en",
+        )
+        self._beam_size = beam_size
+        self._window_frames = int(window_seconds * 100) if window_seconds else 0
+
+    @classmethod
+    def from_config(cls, cfg: SttConfig, store: ModelStore) -> FasterWhisperTranscriber:
+        model = Path(cfg.model)
+        model_dir = model if model.is_dir() else store.require(cfg.model)
+        return cls(
+            model_dir,
+            compute_type=cfg.compute_type,
+            threads=cfg.threads,
+            beam_size=cfg.beam_size,
+            language=cfg.language,
+            window_seconds=cfg.window_seconds,
+        )
+
+    def _frames_for(self, samples: int) -> int:
+        if self._window_frames:
+            return min(self._window_frames, _MAX_FRAMES)
+        needed = max(_MIN_FRAMES, samples // _HOP + _MARGIN_FRAMES)
+        return min(_MAX_FRAMES, -(-needed // 100) * 100)
+
+    def _prompt(self, prompt: str | None) -> list[int]:
+        tokens: list[int] = []
+        if prompt:
+            encoded = self._tokenizer.encode(" " + prompt.strip())[-_PROMPT_TOKENS:]
+            tokens = [self._tokenizer.sot_prev, *encoded]
+        return [*tokens, *self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+
+    def transcribe(self, audio: bytes, prompt: str | None = None) -> str:
+        """Transcribe 16 kHz mono int16 PCM; ``prompt`` biases toward known words."""
+        samples = to_float32(audio)
+        seconds = len(samples) / SAMPLE_RATE
+        frames = self._frames_for(len(samples))
+        window = np.zeros(frames * _HOP, dtype=np.float32)
+        window[: min(len(samples), len(window))] = samples[: len(window)]
+        try:
+            features = self._model.feature_extractor(window)[:, :frames]
+            encoded = self._model.encode(features)
+            prompt_tokens = self._prompt(prompt)
+            budget = min(_MAX_TOKENS, 8 + int(_TOKENS_PER_SECOND * seconds))
+            result: Any = self._model.model.generate(
+                encoded,
+                [prompt_tokens],
+                beam_size=self._beam_size,
+                max_length=len(prompt_tokens) + budget,  # CTranslate2 counts the prompt
+                suppress_blank=True,
+                suppress_tokens=[-1],
+            )[0]
+        except Exception as err:
+            _LOGGER.exception("Transcription failed")
+            raise SttError("stt-failed", f"transcription failed: {err}") from err
+        tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
+        text = drop_repetition(self._tokenizer.decode(tokens).strip())
+        _LOGGER.debug(
+            "Transcribed %.2f s (window %d frames): %r", seconds, frames, text
+        )
+        return text
+
+
+def drop_repetition(text: str) -> str:
+    """Cut a decoding loop: from the first place where a run of words repeats itself
+    to the end ("lock the door, lock the door, lock the" -> "lock the door")."""
+    words = text.split()
+    keys = [re.sub(r"[^\w%]", "", w.lower()) for w in words]
+    n = len(keys)
+    for start in range(n):
+        tail = keys[start:]
+        for period in range(1, len(tail) // 2 + 1):
+            if period == 1 and len(tail) < 3:
+                continue  # "the the" is a slip, "bedroom, bedroom, bedroom" a loop
+            body, last = tail[:-1], tail[-1]
+            if all(body[i] == tail[i % period] for i in range(len(body))) and tail[
+                (len(tail) - 1) % period
+            ].startswith(last):  # the loop may stop mid-word
+                return " ".join(words[: start + period]).rstrip(",;")
+    return text

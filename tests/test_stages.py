@@ -1,0 +1,75 @@
+"""Each model stage on its own, with the real models and the generated speech."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.audio import chunks, read_wav
+from assistant.config import load_config
+from assistant.models import ModelStore
+
+from .speech import UTTERANCES
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def store(models_ready: None) -> ModelStore:
+    return ModelStore(load_config().models_dir)
+
+
+def _detect(detector, path: Path) -> bool:  # type: ignore[no-untyped-def]
+    detector.reset()
+    return any(detector.process(c) for c in chunks(read_wav(path) + bytes(16000)))
+
+
+def test_wake_word_positive_and_negative(
+    store: ModelStore, speech: dict[str, Path]
+) -> None:
+    from assistant.wake import OpenWakeWordDetector
+
+    detector = OpenWakeWordDetector.from_config(load_config().wake, store)
+    for utterance in UTTERANCES:
+        assert _detect(detector, speech[utterance.name]) == utterance.wake, (
+            utterance.name
+        )
+
+
+def test_unknown_wake_word_is_refused(store: ModelStore) -> None:
+    from assistant.config import WakeConfig
+    from assistant.errors import WakeError
+    from assistant.wake import OpenWakeWordDetector
+
+    with pytest.raises(WakeError, match=r"hey_computer.*known: \['alexa'"):
+        OpenWakeWordDetector.from_config(WakeConfig(model="hey_computer"), store)
+
+
+def test_transcribes_a_command(store: ModelStore, speech: dict[str, Path]) -> None:
+    from assistant.stt import FasterWhisperTranscriber
+
+    stt = FasterWhisperTranscriber.from_config(load_config().stt, store)
+    for utterance in UTTERANCES:
+        if (
+            utterance.voice.startswith("piper")
+            and not utterance.wake
+            and not utterance.noise_db
+        ):
+            text = stt.transcribe(read_wav(speech[utterance.name]))
+            expected = re.sub(r"[^a-z ]", "", utterance.text.lower())
+            assert re.sub(r"[^a-z ]", "", text.lower()) == expected
+
+
+def test_piper_speaks_at_its_own_rate(store: ModelStore) -> None:
+    import numpy as np
+
+    from assistant.tts import PiperSynthesizer
+
+    tts = PiperSynthesizer.from_config(load_config().tts, store)
+    audio = tts.synthesize_all("Turning on the kitchen light.")
+    assert tts.sample_rate == 22050
+    seconds = len(audio) / 2 / tts.sample_rate
+    assert 1.0 < seconds < 3.5
+    assert np.abs(np.frombuffer(audio, "<i2")).max() > 5000
