@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .devices import DeviceRegistry
@@ -17,6 +18,11 @@ from .intent.rules import HassilRecognizer
 from .models import ModelStore
 from .mqtt import HomeAssistantMqtt
 from .pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from .stt import FasterWhisperTranscriber
+    from .vad import Endpointer
+    from .wake import OpenWakeWordDetector
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,19 +40,6 @@ class Assistant:
         for timer in self.timers:
             timer.cancel()
         await self.mqtt.stop()
-
-
-class _NoAudio:
-    """Stands in for the audio stages when only text is processed."""
-
-    def process(self, *args: object) -> None:
-        raise RuntimeError("audio stages are not loaded")
-
-    def reset(self) -> None:
-        pass
-
-    def transcribe(self, audio: bytes, prompt: str | None = None) -> str:
-        raise RuntimeError("audio stages are not loaded")
 
 
 def registry_from_config(cfg: Config) -> DeviceRegistry:
@@ -92,6 +85,9 @@ async def build_assistant(
         if speech
         else None
     )
+    wake: OpenWakeWordDetector | None = None
+    endpointer: Endpointer | None = None
+    stt: FasterWhisperTranscriber | None = None
     if audio:
         from .stt import FasterWhisperTranscriber
         from .vad import Endpointer, SileroSpeechProbability, SpeechSegmenter
@@ -127,11 +123,10 @@ async def build_assistant(
     recognizer.update_devices(registry.entities())
     recognizer.recognize("set a timer for five minutes")  # warm hassil's number parser
 
-    no_audio = _NoAudio()
     pipeline = Pipeline(
-        wake=wake if audio else no_audio,
-        endpointer=endpointer if audio else None,  # type: ignore[arg-type]
-        stt=stt if audio else no_audio,
+        wake=wake,
+        endpointer=endpointer,
+        stt=stt,
         recognizer=recognizer,
         handler=handler,
         publisher=mqtt,

@@ -6,12 +6,13 @@ import asyncio
 import logging
 from pathlib import Path
 
-from .app import Assistant, build_assistant
-from .audio import SAMPLE_RATE, resample, to_float32, to_int16, write_wav
+from .app import build_assistant
+from .audio import write_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config, load_config
 from .devices import describe_state
 from .sample_home import HomeSimulator
+from .synth import piper_pcm, silence
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,18 +26,6 @@ DEMO_COMMANDS = (
     "Hey Jarvis, what is the temperature in the bathroom?",
     "Hey Jarvis, make the hallway light blue.",
 )
-
-
-def speak_to_pcm(
-    assistant: Assistant, text: str, length_scale: float | None = None
-) -> bytes:
-    """Synthesize a spoken command with the assistant's own piper voice, at 16 kHz."""
-    tts = assistant.pipeline.tts
-    assert tts is not None
-    audio = b"".join(c.audio for c in tts.synthesize(text))
-    samples = resample(to_float32(audio), tts.sample_rate, SAMPLE_RATE)
-    silence = bytes(SAMPLE_RATE // 2 * 2)
-    return silence + to_int16(samples).tobytes() + silence
 
 
 def demo_config(port: int) -> Config:
@@ -59,7 +48,10 @@ async def run_demo(reply_dir: Path) -> int:
             )
             done = 0
             for index, text in enumerate(DEMO_COMMANDS, 1):
-                pcm = await asyncio.to_thread(speak_to_pcm, assistant, text)
+                tts = assistant.pipeline.tts
+                assert tts is not None
+                spoken = await asyncio.to_thread(piper_pcm, tts, text)
+                pcm = silence(0.5) + spoken + silence(0.5)
                 before = len(home.commands)
                 result = await assistant.pipeline.run_audio(pcm)
                 print(f"\n[{index}] spoken: {text!r}")

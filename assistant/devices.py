@@ -2,9 +2,10 @@
 
 The models live here; the rest is split by concern and re-exported from here:
 ``templates`` (HA's Jinja templates), ``commands`` (building MQTT commands),
-``states`` (parsing state messages, the registry), ``describe`` (spoken state).
-Those modules import the models from this one, so this one loads them lazily
-(PEP 562 ``__getattr__``) and any of them can be imported first.
+``states`` (parsing state messages, the registry), ``describe`` (spoken state),
+with ``colors`` for the colour maths. ``commands``, ``states`` and ``describe``
+import the models from this module, so it loads their names lazily (PEP 562
+``__getattr__``): any of the modules can be imported first without a cycle.
 """
 
 from __future__ import annotations
@@ -117,14 +118,16 @@ class EntityState:
     unit: str | None = None
 
 
-# Shared by ``commands`` and ``states``: how HA reads an entity's config.
-DEFAULT_HVAC_MODES = ("auto", "off", "cool", "heat", "dry", "fan_only")
+# A valid value for each operation that takes one, for ``Entity.supports``.
 _SAMPLES: dict[Operation, Any] = {
     Operation.SET_BRIGHTNESS: 50,
     Operation.SET_COLOR: (255, 255, 255),
     Operation.SET_TEMPERATURE: 20.0,
     Operation.SET_HVAC_MODE: "heat",
 }
+
+# Shared by ``commands`` and ``states``: how HA reads an entity's config.
+DEFAULT_HVAC_MODES = ("auto", "off", "cool", "heat", "dry", "fan_only")
 
 
 def config_number(cfg: Mapping[str, Any], key: str, default: float) -> float:

@@ -196,7 +196,7 @@ class HomeAssistantMqtt:
             if removed is not None:
                 _LOGGER.info("Forgot %s (%s)", removed.name, removed.entity_id)
         else:
-            self.registry.upsert(entity)
+            entity = self.registry.upsert(entity)
             _LOGGER.debug(
                 "Learned %s (%s) from %s", entity.name, entity.entity_id, topic
             )

@@ -72,9 +72,9 @@ class Pipeline:
     def __init__(
         self,
         *,
-        wake: WakeDetector,
-        endpointer: Endpointer,
-        stt: Transcriber,
+        wake: WakeDetector | None,
+        endpointer: Endpointer | None,
+        stt: Transcriber | None,
         recognizer: IntentRecognizer,
         handler: IntentHandler,
         publisher: Publisher,
@@ -112,7 +112,7 @@ class Pipeline:
         """Process recorded audio as if the microphone heard it, then silence."""
         tail = self._vad_cfg.silence_seconds + self._vad_cfg.start_timeout_seconds + 0.5
         pcm = pcm + bytes(int(tail * SAMPLE_RATE) * SAMPLE_WIDTH)
-        self.wake.reset()
+        self._audio_stages()[0].reset()
         self._last_wake_ms = None
 
         async def source() -> AsyncIterator[AudioChunk]:
@@ -134,12 +134,13 @@ class Pipeline:
 
         Returns None when the source ends without a wake word.
         """
+        wake, _, _ = self._audio_stages()
         preroll: deque[AudioChunk] = deque(
             maxlen=max(1, round(self._wake_cfg.preroll_seconds * SAMPLE_RATE / 1280))
         )
         async for chunk in source:
             start = time.perf_counter()
-            detection = await asyncio.to_thread(self.wake.process, chunk)
+            detection = await asyncio.to_thread(wake.process, chunk)
             wake_ms = _ms(start)
             if detection is None or self._refractory(detection):
                 preroll.append(chunk)
@@ -150,6 +151,11 @@ class Pipeline:
             prefix = list(preroll) if self._wake_cfg.preroll_seconds > 0 else []
             return await self._command(detection, prefix, source, wake_ms)
         return None
+
+    def _audio_stages(self) -> tuple[WakeDetector, Endpointer, Transcriber]:
+        if self.wake is None or self.endpointer is None or self.stt is None:
+            raise RuntimeError("this pipeline was built without its audio stages")
+        return self.wake, self.endpointer, self.stt
 
     def _refractory(self, detection: Detection) -> bool:
         last = self._last_wake_ms
@@ -165,22 +171,23 @@ class Pipeline:
         source: AsyncIterator[AudioChunk],
         wake_ms: float,
     ) -> RunResult:
+        wake, endpointer, stt = self._audio_stages()
         result = RunResult(wake_word=detection.name)
         result.timings_ms["wake"] = wake_ms
         audio = bytearray(b"".join(c.audio for c in prefix))
-        self.endpointer.reset()
-        seg = self.endpointer.segmenter
+        endpointer.reset()
+        seg = endpointer.segmenter
         speaking = False
         async for chunk in source:
             audio += chunk.audio
-            going = self.endpointer.process(chunk.audio)
+            going = endpointer.process(chunk.audio)
             if not speaking and seg.state == SegmentState.SPEAKING:
                 speaking = True
                 self._emit(EventType.VAD_START)
             if not going:
                 break
         self._emit(EventType.VAD_END, state=str(seg.state))
-        self.wake.reset()
+        wake.reset()
         if seg.state != SegmentState.DONE or seg.speech_end is None:
             _LOGGER.info("No command after the wake word")
             return result
@@ -191,9 +198,7 @@ class Pipeline:
         start = time.perf_counter()
         try:
             prompt = self._prompt() if self._prompt else None
-            transcript = await asyncio.to_thread(
-                self.stt.transcribe, bytes(audio), prompt
-            )
+            transcript = await asyncio.to_thread(stt.transcribe, bytes(audio), prompt)
         except AssistantError as err:
             return self._failed(result, err)
         result.timings_ms["stt"] = _ms(start)

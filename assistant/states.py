@@ -341,7 +341,7 @@ def _same(old: Entity, new: Entity) -> bool:
     return (
         uid is not None
         and old.config.get("unique_id") == uid
-        and (old.domain is new.domain)
+        and old.domain is new.domain
     )
 
 

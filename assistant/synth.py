@@ -12,11 +12,11 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, decode_wav, resample, to_float32, to_int16
 from .errors import AudioError
-from .tts import PiperSynthesizer
+from .tts import PiperSynthesizer, Synthesizer
 
 
 def piper_pcm(
-    tts: PiperSynthesizer,
+    tts: Synthesizer,
     text: str,
     length_scale: float | None = None,
     *,
@@ -32,6 +32,8 @@ def piper_pcm(
     config = SynthesisConfig(
         length_scale=length_scale, noise_scale=noise, noise_w_scale=noise
     )
+    if not isinstance(tts, PiperSynthesizer):
+        raise TypeError("piper_pcm needs a PiperSynthesizer")
     voice = tts._voice  # same voice, another speed
     audio = b"".join(
         c.audio_int16_bytes for c in voice.synthesize(text, syn_config=config)
