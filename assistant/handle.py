@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .describe import format_number, spoken_name
 from .devices import (
     Command,
     DeviceRegistry,
@@ -61,18 +62,6 @@ class Response:
     success: bool = True
 
 
-def _the(entity: Entity) -> str:
-    return (
-        f"the {entity.name.lower()}"
-        if entity.name.upper() != entity.name
-        else (f"the {entity.name}")
-    )
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 def _duration(seconds: int) -> str:
     parts = []
     for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
@@ -123,7 +112,7 @@ class IntentHandler:
                     intent,
                     "Setting",
                     lambda e: (Operation.SET_TEMPERATURE, temperature),
-                    suffix=f" to {_number(temperature)} degrees",
+                    suffix=f" to {format_number(temperature)} degrees",
                     domains={Domain.CLIMATE},
                 )
             if name == "HassGetState":
@@ -186,7 +175,7 @@ class IntentHandler:
             assert first_error is not None
             return Response(first_error.message, success=False)
         if len(done) == 1 or "name" in intent.slots:
-            what = _the(done[0])
+            what = spoken_name(done[0])
         else:
             kind = _DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
             what = f"the {kind} in the {str(intent.slots.get('area', '')).lower()}"
@@ -238,7 +227,7 @@ class IntentHandler:
                     reading = None
             if reading is not None:
                 return Response(
-                    f"It is {_number(round(reading, 1))} degrees "
+                    f"It is {format_number(round(reading, 1))} degrees "
                     f"in the {str(where).lower()}."
                 )
         return Response(

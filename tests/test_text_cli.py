@@ -75,3 +75,29 @@ def test_room_commands_reach_every_device_of_that_kind(
         {"topic": "zigbee2mqtt/desk_lamp/set", "payload": '{"state":"OFF"}'}
     ]
     assert subscriber.wait_for(1) == [("zigbee2mqtt/desk_lamp/set", '{"state":"OFF"}')]
+
+
+def test_devices_declared_in_config(home: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[[devices]]\n"
+        'component = "switch"\n'
+        'name = "Coffee Grinder"\n'
+        'area = "Kitchen"\n'
+        'aliases = ["grinder"]\n'
+        'command_topic = "cfg/grinder/set"\n'
+        'payload_on = "start"\n'
+    )
+    sub = Subscriber(home, ["cfg/#"])
+    try:
+        proc = run_cli(
+            "text", "--config", str(config), "--mqtt-host", "127.0.0.1",
+            "--mqtt-port", str(home), "--json", "turn on the grinder",
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["commands"] == [
+            {"topic": "cfg/grinder/set", "payload": "start"}
+        ]
+        assert sub.wait_for(1) == [("cfg/grinder/set", "start")]
+    finally:
+        sub.close()
