@@ -15,9 +15,13 @@ case "$what" in
   *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac
 
-# Debian packages: PortAudio for the microphone, Mosquitto as the broker, espeak-ng
-# for the test voices; python3-venv where the system Python lacks venv.
-packages=(mosquitto espeak-ng libportaudio2)
+# Debian packages: PortAudio (+ ALSA's PulseAudio plugin) for microphone and speaker,
+# Mosquitto as the broker; for the tests also espeak-ng (test voices), PulseAudio
+# (virtual sound devices) and systemd-analyze; python3-venv where venv is missing.
+packages=(mosquitto libportaudio2 libasound2-plugins)
+if [ "$what" = test ]; then
+  packages+=(espeak-ng pulseaudio pulseaudio-utils systemd)
+fi
 python="${PYTHON:-python3}"
 if ! "$python" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
   echo "quickstart: Python 3.11 or newer is needed as '$python' (set PYTHON=...)" >&2

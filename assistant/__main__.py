@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE.wav",
         help="utterances to time (default: synthesized sample commands)",
+    )
+
+    p = sub.add_parser("run", help="listen on the microphone and answer on the speaker")
+    _add_common(p)
+    p.add_argument(
+        "--json", action="store_true", help="print each pipeline event as JSON"
+    )
+
+    sub.add_parser(
+        "devices", help="list the audio devices (for [audio] in config.toml)"
     )
 
     p = sub.add_parser("models", help="fetch, verify or list the models")
@@ -156,6 +167,26 @@ async def _text(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _run(args: argparse.Namespace) -> int:
+    from .app import build_assistant
+    from .live import run_live
+
+    cfg = _config(args)
+
+    def print_event(event: Any) -> None:
+        print(
+            json.dumps({"type": str(event.type), "time": time.time(), **event.data}),
+            flush=True,
+        )
+
+    assistant = await build_assistant(cfg, wait_for_broker=False)
+    try:
+        await run_live(assistant, cfg.audio, print_event if args.json else None)
+    finally:
+        await assistant.close()
+    return 0
+
+
 def _models(args: argparse.Namespace) -> int:
     from .models import ModelStore
 
@@ -184,7 +215,7 @@ def _models(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    quiet = getattr(args, "json", False)
+    quiet = getattr(args, "json", False) and args.command != "run"
     logging.basicConfig(
         level=logging.DEBUG
         if args.debug
@@ -201,6 +232,13 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_text(args))
         if args.command == "models":
             return _models(args)
+        if args.command == "run":
+            return asyncio.run(_run(args))
+        if args.command == "devices":
+            from .mic import list_devices
+
+            print(list_devices())
+            return 0
         if args.command == "demo":
             from .demo import run_demo
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .config import Config
 from .devices import DeviceRegistry
 from .discovery import DiscoveryError, entity_from_table
-from .errors import ConfigError
+from .errors import ConfigError, MqttError
 from .events import EventCallback
 from .handle import IntentHandler
 from .intent.rules import HassilRecognizer
@@ -66,6 +66,7 @@ async def build_assistant(
     audio: bool = True,
     speech: bool = True,
     event_callback: EventCallback | None = None,
+    wait_for_broker: bool = True,
 ) -> Assistant:
     """Load the models (verified by sha256), connect to MQTT and learn the devices."""
     store = ModelStore(
@@ -119,7 +120,12 @@ async def build_assistant(
         registry,
         on_devices_changed=lambda: recognizer.update_devices(registry.entities()),
     )
-    await mqtt.start()
+    try:
+        await mqtt.start()
+    except MqttError:
+        if wait_for_broker:
+            raise
+        mqtt.start_background()  # a service keeps listening until the broker is back
     recognizer.update_devices(registry.entities())
     recognizer.recognize("set a timer for five minutes")  # warm hassil's number parser
 

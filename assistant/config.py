@@ -28,6 +28,21 @@ class ModelsConfig(_Section):
     """Manifest path; default: ``<dir>/manifest.toml``."""
 
 
+class AudioConfig(_Section):
+    input_device: str | int | None = None
+    """Microphone: index or part of the name (`assistant devices`); None: default."""
+    output_device: str | int | None = None
+    """Speaker, chosen the same way."""
+    feedback_sounds: bool = True
+    """A short tone when the wake word is heard and when the command has ended."""
+    followup_seconds: float = Field(4.0, ge=0.0, le=30.0)
+    """After a reply, listen this long for a command without the wake word (0: off)."""
+    muted: bool = False
+    """Start muted (SIGUSR1 toggles): nothing is listened to while muted."""
+    retry_max_seconds: float = Field(10.0, ge=0.5, le=300.0)
+    """Longest wait between attempts to reopen a failed audio device."""
+
+
 class WakeConfig(_Section):
     model: str = "hey_jarvis"
     """Wake word: a name from the openwakeword model set or a path to a .tflite."""
@@ -99,6 +114,7 @@ class DebugConfig(_Section):
 
 class Config(_Section):
     models: ModelsConfig = ModelsConfig()
+    audio: AudioConfig = AudioConfig()
     wake: WakeConfig = WakeConfig()
     vad: VadConfig = VadConfig()
     stt: SttConfig = SttConfig()

@@ -19,6 +19,8 @@ class EventType(StrEnum):
     ACTION_END = "action-end"
     TTS_START = "tts-start"
     TTS_END = "tts-end"
+    BARGE_IN = "barge-in"
+    MUTE = "mute"
     ERROR = "error"
     RUN_END = "run-end"
 

@@ -136,7 +136,7 @@ class ModelStore:
     def problems(self, name: str, *, use_stamps: bool = True) -> list[str]:
         """One line per missing or corrupt file of ``name``; empty when all is well."""
         spec = self.spec(name)
-        stamps = self._load_stamps() if use_stamps else {}
+        stamps = self._load_stamps()
         problems: list[str] = []
         changed = False
         for f in spec.files:
@@ -148,7 +148,7 @@ class ModelStore:
                 problems.append(f"{path}: missing")
                 continue
             stamp = [st.st_size, st.st_mtime_ns, f.sha256]
-            if stamps.get(key) == stamp:
+            if use_stamps and stamps.get(key) == stamp:
                 continue
             actual = _sha256(path)
             if actual != f.sha256:

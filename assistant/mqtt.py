@@ -100,6 +100,16 @@ class HomeAssistantMqtt:
             len(self.registry.entities()),
         )
 
+    def start_background(self) -> None:
+        """Keep trying to connect in paho's thread (the broker may come up later)."""
+        self._loop = asyncio.get_running_loop()
+        self._connected = asyncio.Event()
+        self._client.connect_async(self._cfg.host, self._cfg.port, 30)
+        self._client.loop_start()
+        _LOGGER.warning(
+            "MQTT broker %s unreachable; retrying in the background", self.where
+        )
+
     async def _settle(self) -> None:
         start = time.monotonic()
         self._last_message = start

@@ -92,17 +92,19 @@ class Pipeline:
         self.handler = handler
         self.publisher = publisher
         self.tts = tts
+        self.speak_replies = tts is not None
+        """False when the caller plays replies itself (the live loop streams them)."""
         self._wake_cfg = wake_config
         self._vad_cfg = vad_config
         self._prompt = prompt
-        self._emit_cb = event_callback
+        self.event_callback = event_callback
         self._record_dir = record_dir
         self._last_wake_ms: int | None = None
 
     def _emit(self, kind: EventType, **data: Any) -> None:
-        if self._emit_cb is not None:
+        if self.event_callback is not None:
             try:
-                self._emit_cb(PipelineEvent(kind, data))
+                self.event_callback(PipelineEvent(kind, data))
             except Exception:
                 _LOGGER.exception("Event callback failed for %s", kind)
 
@@ -129,28 +131,44 @@ class Pipeline:
         await self._speak(result)
         return result
 
-    async def run_stream(self, source: AsyncIterator[AudioChunk]) -> RunResult | None:
+    async def run_stream(
+        self,
+        source: AsyncIterator[AudioChunk],
+        *,
+        detection: Detection | None = None,
+        start_timeout: float | None = None,
+    ) -> RunResult | None:
         """Wait for the wake word in ``source``, then handle one command.
 
+        With ``detection`` given (a follow-up, or a wake word heard during a reply)
+        the command is listened for at once, for ``start_timeout`` seconds at most.
         Returns None when the source ends without a wake word.
         """
-        wake, _, _ = self._audio_stages()
+        if detection is not None:
+            return await self._command(detection, [], source, 0.0, start_timeout)
         preroll: deque[AudioChunk] = deque(
             maxlen=max(1, round(self._wake_cfg.preroll_seconds * SAMPLE_RATE / 1280))
         )
         async for chunk in source:
             start = time.perf_counter()
-            detection = await asyncio.to_thread(wake.process, chunk)
-            wake_ms = _ms(start)
-            if detection is None or self._refractory(detection):
+            heard = await self.check_wake(chunk)
+            if heard is None:
                 preroll.append(chunk)
                 continue
-            self._last_wake_ms = detection.timestamp_ms
-            _LOGGER.info("Wake word %s (score %.2f)", detection.name, detection.score)
-            self._emit(EventType.WAKE_END, name=detection.name, score=detection.score)
             prefix = list(preroll) if self._wake_cfg.preroll_seconds > 0 else []
-            return await self._command(detection, prefix, source, wake_ms)
+            return await self._command(heard, prefix, source, _ms(start))
         return None
+
+    async def check_wake(self, chunk: AudioChunk) -> Detection | None:
+        """Score one chunk; a detection outside the refractory period is announced."""
+        wake, _, _ = self._audio_stages()
+        detection = await asyncio.to_thread(wake.process, chunk)
+        if detection is None or self._refractory(detection):
+            return None
+        self._last_wake_ms = detection.timestamp_ms
+        _LOGGER.info("Wake word %s (score %.2f)", detection.name, detection.score)
+        self._emit(EventType.WAKE_END, name=detection.name, score=detection.score)
+        return detection
 
     def _audio_stages(self) -> tuple[WakeDetector, Endpointer, Transcriber]:
         if self.wake is None or self.endpointer is None or self.stt is None:
@@ -170,6 +188,7 @@ class Pipeline:
         prefix: Iterable[AudioChunk],
         source: AsyncIterator[AudioChunk],
         wake_ms: float,
+        start_timeout: float | None = None,
     ) -> RunResult:
         wake, endpointer, stt = self._audio_stages()
         result = RunResult(wake_word=detection.name)
@@ -177,6 +196,7 @@ class Pipeline:
         audio = bytearray(b"".join(c.audio for c in prefix))
         endpointer.reset()
         seg = endpointer.segmenter
+        seg.start_timeout_seconds = start_timeout or self._vad_cfg.start_timeout_seconds
         speaking = False
         async for chunk in source:
             audio += chunk.audio
@@ -248,7 +268,7 @@ class Pipeline:
         )
 
     async def _speak(self, result: RunResult) -> None:
-        if self.tts is None or not result.response:
+        if self.tts is None or not self.speak_replies or not result.response:
             return
         self._emit(EventType.TTS_START, text=result.response)
         start = time.perf_counter()

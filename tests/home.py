@@ -63,6 +63,13 @@ DISCOVERY: dict[str, dict[str, Any]] = {
         "payload_off": "0",
         "device": {"identifiers": ["t_coffee"], "suggested_area": "Kitchen"},
     },
+    f"{PREFIX}/switch/tv/config": {
+        "name": None,
+        "uniq_id": "t_tv",
+        "cmd_t": "t/living_room/tv/set",
+        "stat_t": "t/living_room/tv/state",
+        "dev": {"ids": ["t_tv"], "name": "TV", "sa": "Living Room"},
+    },
     f"{PREFIX}/fan/ceiling_fan/config": {
         "name": "Ceiling Fan",
         "uniq_id": "t_fan",
@@ -106,6 +113,7 @@ STATES: dict[str, str] = {
     "tasmota/porch/tele/STATE": json.dumps({"POWER": "ON", "Uptime": "1T02:03:04"}),
     "t/kitchen/coffee/state": "1",
     "t/bedroom/fan/state": "OFF",
+    "t/living_room/tv/state": "ON",
     "t/garage/door/state": "open",
     "t/back_door/state": "UNLOCKED",
     "t/living_room/thermostat/target": "19",
@@ -117,7 +125,8 @@ COMMAND_TOPICS = sorted(
         "t/kitchen/light/set", "t/kitchen/light/brightness/set",
         "t/kitchen/light/rgb/set",
         "zigbee2mqtt/desk_lamp/set", "tasmota/porch/cmnd/POWER", "t/kitchen/coffee/set",
-        "t/bedroom/fan/set", "t/garage/door/set", "t/back_door/set",
+        "t/bedroom/fan/set", "t/living_room/tv/set", "t/garage/door/set",
+        "t/back_door/set",
         "t/living_room/thermostat/mode/set", "t/living_room/thermostat/target/set",
     }
 )  # fmt: skip

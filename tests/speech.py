@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,6 +174,19 @@ UTTERANCES: tuple[Utterance, ...] = (
 )
 
 
+# for the live tests (microphone and speaker through PulseAudio)
+LIVE: dict[str, Utterance] = {
+    "tv_off": Utterance("piper", "Hey Jarvis, turn off the TV.",
+                        (("t/living_room/tv/set", "OFF"),), "turning off the tv"),
+    "tv_off_no_wake": Utterance("espeak-us", "Please turn off the TV.", wake=False),
+    "long_answer": Utterance(
+        "piper", "Hey Jarvis, what is the state of the living room thermostat?",
+        (), "set to 19 degrees"),
+    "wake_then_light": UTTERANCES[0],
+    "light_no_wake": next(u for u in UTTERANCES if u.text.startswith("Turn on")),
+}  # fmt: skip
+
+
 def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     """Write each utterance's WAV (16 kHz mono) unless it exists; name -> path."""
     from assistant.audio import write_wav
@@ -182,13 +196,14 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     from assistant.tts import PiperSynthesizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {u.name: out_dir / f"{u.name}.wav" for u in UTTERANCES}
-    missing = [u for u in UTTERANCES if not paths[u.name].exists()]
+    every = {u.name: u for u in (*UTTERANCES, *LIVE.values())}
+    paths = {name: out_dir / f"{name}.wav" for name in every}
+    missing = [u for u in every.values() if not paths[u.name].exists()]
     if not missing:
         return paths
     cfg = load_config()
     tts = PiperSynthesizer.from_config(cfg.tts, ModelStore(cfg.models_dir))
-    for index, utterance in enumerate(missing):
+    for utterance in missing:
         engine, params = VOICES[utterance.voice]
         if engine == "piper":
             pcm = piper_pcm(tts, utterance.text, float(params[0]), deterministic=True)  # type: ignore[arg-type]
@@ -197,7 +212,9 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
             pcm = espeak_pcm(utterance.text, str(voice), int(speed), int(pitch))  # type: ignore[call-overload]
         pcm = silence(0.6) + pcm + silence(0.2)
         if utterance.noise_db is not None:
-            pcm = add_noise(pcm, utterance.noise_db, seed=index)
+            pcm = add_noise(
+                pcm, utterance.noise_db, seed=zlib.crc32(utterance.name.encode())
+            )
         write_wav(paths[utterance.name], pcm)
     return paths
 

@@ -82,3 +82,14 @@ def test_shipped_manifest_lists_the_default_models() -> None:
     for spec in specs.values():
         assert "pypi" in spec.source
         assert all(len(f.sha256) == 64 for f in spec.files)
+
+
+def test_full_verify_keeps_the_other_models_stamps(tmp_path: Path) -> None:
+    store = _setup(tmp_path)
+    store.fetch()
+    stamps = store.root / ".verified.json"
+    stamps.write_text(
+        stamps.read_text().replace("{", '{"other/file": [1, 2, "x"], ', 1)
+    )
+    assert store.problems("tiny", use_stamps=False) == []
+    assert "other/file" in stamps.read_text()

@@ -1,0 +1,209 @@
+"""``assistant run``: always listening on the microphone, answering on the speaker.
+
+The conversation around the pipeline: wake word -> command -> reply played while the
+wake word is still listened for (barge-in) -> a follow-up window without the wake word.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+
+from .app import Assistant
+from .audio import AudioChunk
+from .config import AudioConfig
+from .events import EventCallback, EventType, PipelineEvent
+from .mic import SoundDeviceMicrophone
+from .notify import sd_notify, watchdog_interval
+from .player import DONE_TONE, WAKE_TONE, SoundDevicePlayer
+from .wake import Detection
+
+_LOGGER = logging.getLogger(__name__)
+
+_QUEUE_CHUNKS = 200
+"""16 s of 80 ms chunks: beyond that the oldest audio is dropped."""
+_STUCK_SECONDS = 60.0
+"""A turn busy this long without reading audio counts as hung (no watchdog ping)."""
+
+
+class LiveAssistant:
+    def __init__(
+        self,
+        assistant: Assistant,
+        cfg: AudioConfig,
+        *,
+        mic: SoundDeviceMicrophone | None = None,
+        player: SoundDevicePlayer | None = None,
+        event_callback: EventCallback | None = None,
+    ) -> None:
+        self._assistant = assistant
+        self._pipeline = assistant.pipeline
+        self._pipeline.speak_replies = False  # replies are streamed to the speaker here
+        self._pipeline.event_callback = self._on_event
+        self._cfg = cfg
+        self._mic = mic or SoundDeviceMicrophone(
+            cfg.input_device, cfg.retry_max_seconds
+        )
+        self._player = player or SoundDevicePlayer(cfg.output_device)
+        self._forward = event_callback
+        self._queue: asyncio.Queue[AudioChunk] = asyncio.Queue(maxsize=_QUEUE_CHUNKS)
+        self.muted = cfg.muted
+        self._waiting = True
+        self._alive = time.monotonic()
+
+    # -- events and controls -----------------------------------------------------
+
+    def _emit(self, kind: EventType, **data: object) -> None:
+        self._on_event(PipelineEvent(kind, dict(data)))
+
+    def _on_event(self, event: PipelineEvent) -> None:
+        if self._cfg.feedback_sounds:
+            if event.type == EventType.WAKE_END:
+                self._beep(WAKE_TONE)
+            elif event.type == EventType.VAD_END and event.data.get("state") == "done":
+                self._beep(DONE_TONE)
+        if self._forward is not None:
+            self._forward(event)
+
+    def _beep(self, tone: AudioChunk) -> None:
+        threading.Thread(target=self._player.play, args=([tone],), daemon=True).start()
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted = muted
+        _LOGGER.info("Microphone %s", "muted" if muted else "unmuted")
+        self._emit(EventType.MUTE, muted=muted)
+
+    # -- the loop ----------------------------------------------------------------
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGUSR1, lambda: self.set_muted(not self.muted))
+        self._mic.start(loop, self._queue)
+        watchdog = asyncio.create_task(self._watchdog())
+        sd_notify("READY=1\nSTATUS=Listening")
+        _LOGGER.info("Ready: listening for %s", self._assistant.cfg.wake.model)
+        chunks = self._chunks()
+        pending: Detection | None = None
+        followup = False
+        try:
+            while True:
+                try:
+                    pending, followup = await self._turn(chunks, pending, followup)
+                except Exception:  # one bad utterance never stops the service
+                    _LOGGER.exception("This command failed; listening again")
+                    pending, followup = None, False
+        finally:
+            watchdog.cancel()
+            await asyncio.to_thread(self._mic.stop)
+
+    async def _turn(
+        self,
+        chunks: AsyncIterator[AudioChunk],
+        pending: Detection | None,
+        followup: bool,
+    ) -> tuple[Detection | None, bool]:
+        """One command; returns (wake word heard during the reply, follow up?)."""
+        if pending is not None:
+            result = await self._pipeline.run_stream(chunks, detection=pending)
+        elif followup:
+            result = await self._pipeline.run_stream(
+                chunks,
+                detection=Detection("follow-up", 1.0, 0),
+                start_timeout=self._cfg.followup_seconds,
+            )
+        else:
+            result = await self._pipeline.run_stream(chunks)
+        if result is None or result.transcript is None:
+            return None, False
+        barge = await self.speak(result.response) if result.response else None
+        if barge is None:
+            self._drain()  # what the microphone heard of our own reply
+        again = (
+            barge is None
+            and self._cfg.followup_seconds > 0
+            and result.intent is not None
+        )
+        return barge, again
+
+    async def _chunks(self) -> AsyncIterator[AudioChunk]:
+        while True:
+            self._waiting = True
+            chunk = await self._queue.get()
+            self._waiting, self._alive = False, time.monotonic()
+            if not self.muted:
+                yield chunk
+
+    def _drain(self) -> None:
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        if self._pipeline.wake is not None:
+            self._pipeline.wake.reset()
+
+    async def speak(self, text: str) -> Detection | None:
+        """Play ``text`` sentence by sentence; stop when the wake word is heard."""
+        tts = self._pipeline.tts
+        if tts is None:
+            return None
+        stop = threading.Event()
+        self._emit(EventType.TTS_START, text=text)
+        playing = asyncio.ensure_future(
+            asyncio.to_thread(self._player.play, tts.synthesize(text), stop)
+        )
+        barge: Detection | None = None
+        while not playing.done():
+            try:
+                chunk = await asyncio.wait_for(self._queue.get(), 0.1)
+            except TimeoutError:
+                continue
+            self._alive = time.monotonic()
+            if self.muted:
+                continue
+            detection = await self._pipeline.check_wake(chunk)
+            if detection is not None:
+                heard = time.perf_counter()
+                stop.set()
+                await playing
+                stop_ms = (time.perf_counter() - heard) * 1000
+                _LOGGER.info(
+                    "Wake word during the reply: stopped it in %.0f ms", stop_ms
+                )
+                self._emit(EventType.BARGE_IN, stop_ms=round(stop_ms, 1))
+                barge = detection
+        completed = await playing
+        self._emit(EventType.TTS_END, completed=completed)
+        return barge
+
+    async def _watchdog(self) -> None:
+        interval = watchdog_interval()
+        if interval is None:
+            return
+        while True:
+            await asyncio.sleep(interval)
+            if self._waiting or time.monotonic() - self._alive < _STUCK_SECONDS:
+                sd_notify("WATCHDOG=1")
+            else:
+                _LOGGER.error(
+                    "The audio loop is stuck; systemd's watchdog will restart it"
+                )
+
+
+async def run_live(
+    assistant: Assistant,
+    cfg: AudioConfig,
+    event_callback: Callable[[PipelineEvent], None] | None = None,
+) -> None:
+    live = LiveAssistant(assistant, cfg, event_callback=event_callback)
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if task is not None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await live.run()
+    sd_notify("STOPPING=1")
+    _LOGGER.info("Stopped")

@@ -1,0 +1,115 @@
+"""Microphone capture with sounddevice, converted once to 16 kHz mono int16.
+
+A capture thread reads blocks, converts them and hands 80 ms chunks to the asyncio
+loop. A device that fails or disappears is logged once and reopened with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+import numpy as np
+
+from .audio import CHUNK_SAMPLES, SAMPLE_RATE, AudioChunk, resample, to_int16
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def open_settings(sd: Any, device: str | int | None) -> tuple[Any, int, int]:
+    """(device, sample rate, channels) to open: 16 kHz mono when the device allows."""
+    info = sd.query_devices(device, kind="input")
+    index = info["index"] if device is not None else None
+    try:
+        sd.check_input_settings(
+            index, channels=1, samplerate=SAMPLE_RATE, dtype="float32"
+        )
+        return index, SAMPLE_RATE, 1
+    except Exception:
+        channels = max(1, min(2, int(info["max_input_channels"])))
+        return index, int(info["default_samplerate"]), channels
+
+
+class SoundDeviceMicrophone:
+    """Always-on capture thread feeding an asyncio queue."""
+
+    def __init__(
+        self, device: str | int | None = None, retry_max_seconds: float = 10.0
+    ) -> None:
+        self._device = device
+        self._retry_max = retry_max_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.failures = 0
+
+    def start(
+        self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[AudioChunk]
+    ) -> None:
+        self._thread = threading.Thread(
+            target=self._run, args=(loop, queue), name="microphone", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _run(
+        self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[AudioChunk]
+    ) -> None:
+        import sounddevice as sd
+
+        backoff = 0.5
+        failing = False
+        position_ms = 0
+        while not self._stop.is_set():
+            try:
+                device, rate, channels = open_settings(sd, self._device)
+                block = round(CHUNK_SAMPLES * rate / SAMPLE_RATE)
+                with sd.InputStream(
+                    device=device, samplerate=rate, channels=channels, dtype="float32",
+                    blocksize=block,
+                ) as stream:  # fmt: skip
+                    _LOGGER.info(
+                        "Microphone %s open at %d Hz, %d channel(s)%s",
+                        self._device if self._device is not None else "(default)",
+                        rate, channels, " again" if failing else "",
+                    )  # fmt: skip
+                    failing, backoff = False, 0.5
+                    while not self._stop.is_set():
+                        data, _overflowed = stream.read(block)
+                        samples = np.asarray(data, dtype=np.float32).mean(axis=1)
+                        pcm = to_int16(resample(samples, rate, SAMPLE_RATE)).tobytes()
+                        chunk = AudioChunk(pcm, position_ms)
+                        position_ms += len(pcm) * 1000 // (2 * SAMPLE_RATE)
+                        loop.call_soon_threadsafe(_offer, queue, chunk)
+            except Exception as err:
+                self.failures += 1
+                if not failing:
+                    _LOGGER.error(
+                        "Microphone %s failed (%s); retrying every %.0f s at most",
+                        self._device if self._device is not None else "(default)",
+                        err, self._retry_max,
+                    )  # fmt: skip
+                    failing = True
+                else:
+                    _LOGGER.debug("Microphone still unavailable: %s", err)
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, self._retry_max)
+        _LOGGER.debug("Microphone thread stopped")
+
+
+def _offer(queue: asyncio.Queue[AudioChunk], chunk: AudioChunk) -> None:
+    """Queue a chunk; when the consumer lags, drop the oldest audio, not memory."""
+    if queue.full():
+        queue.get_nowait()
+    queue.put_nowait(chunk)
+
+
+def list_devices() -> str:
+    import sounddevice as sd
+
+    return str(sd.query_devices())

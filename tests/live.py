@@ -1,0 +1,185 @@
+"""Helpers for the live-audio tests: a PulseAudio with virtual devices, `assistant run`
+as a subprocess, playing speech into its microphone and recording its speaker."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+MIC_SINK = "assistant_test_mic"
+"""Speech played into this null sink reaches the assistant through its monitor."""
+SPEAKER_SINK = "assistant_test_speaker"
+SPEAKER_RATE = 22050
+
+
+def pactl(*args: str) -> str:
+    return subprocess.run(
+        ["pactl", *args], capture_output=True, text=True, check=True, timeout=20
+    ).stdout
+
+
+def pulse_running() -> bool:
+    try:
+        pactl("info")
+        return True
+    except (
+        subprocess.CalledProcessError,
+        subprocess.TimeoutExpired,
+        FileNotFoundError,
+    ):
+        return False
+
+
+def start_pulse() -> None:
+    """A user-space PulseAudio (as root too) with the two virtual devices."""
+    if not pulse_running():
+        subprocess.run(
+            ["pulseaudio", "-D", "--exit-idle-time=-1", "--system=false"],
+            check=True, stderr=subprocess.DEVNULL, timeout=20,
+        )  # fmt: skip
+        for _ in range(100):
+            if pulse_running():
+                break
+            time.sleep(0.1)
+    sinks = pactl("list", "short", "sinks")
+    for name, rate in ((MIC_SINK, 16000), (SPEAKER_SINK, SPEAKER_RATE)):
+        if name not in sinks:
+            pactl("load-module", "module-null-sink", f"sink_name={name}",
+                  f"rate={rate}", "channels=1")  # fmt: skip
+
+
+def stop_pulse() -> None:
+    subprocess.run(["pulseaudio", "-k"], check=False, timeout=20)
+    for _ in range(100):
+        if not pulse_running():
+            return
+        time.sleep(0.1)
+
+
+def play(path: Path) -> None:
+    """Speak into the assistant's microphone (returns when the audio has played)."""
+    subprocess.run(
+        ["paplay", f"--device={MIC_SINK}", str(path)], check=True, timeout=60
+    )
+
+
+@contextmanager
+def record_speaker() -> Iterator[Callable[[], np.ndarray]]:
+    """Record what the assistant plays; the callable returns the samples so far."""
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"speaker-{os.getpid()}.raw"
+    with path.open("wb") as out:
+        proc = subprocess.Popen(
+            ["parec", f"--device={SPEAKER_SINK}.monitor", "--raw", "--format=s16le",
+             f"--rate={SPEAKER_RATE}", "--channels=1", "--latency-msec=20"],
+            stdout=out,
+        )  # fmt: skip
+        try:
+            yield lambda: np.fromfile(path, dtype="<i2")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=5)
+            path.unlink(missing_ok=True)
+
+
+def active_spans(
+    samples: np.ndarray, threshold: float = 300.0
+) -> list[tuple[float, float]]:
+    """(start, end) seconds of sound, joining gaps shorter than 0.3 s."""
+    frame = SPEAKER_RATE // 50
+    frames = (
+        samples[: len(samples) // frame * frame].astype(np.float64).reshape(-1, frame)
+    )
+    loud = np.sqrt((frames**2).mean(axis=1)) > threshold
+    spans: list[tuple[float, float]] = []
+    for index in np.flatnonzero(loud):
+        start, end = index * 0.02, (index + 1) * 0.02
+        if spans and start - spans[-1][1] < 0.3:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+class LiveAssistant:
+    """`assistant run --json` in the background, its events and log lines collected."""
+
+    def __init__(self, config: Path, port: int, **extra_env: str) -> None:
+        env = {
+            **os.environ,
+            "PULSE_SOURCE": f"{MIC_SINK}.monitor",
+            "PULSE_SINK": SPEAKER_SINK,
+            **extra_env,
+        }
+        self.events: list[dict[str, Any]] = []
+        self.log: list[str] = []
+        self._cond = threading.Condition()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "run", "--config", str(config),
+             "--mqtt-host", "127.0.0.1", "--mqtt-port", str(port), "--json"],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        threading.Thread(
+            target=self._read, args=(self.proc.stdout, True), daemon=True
+        ).start()
+        threading.Thread(
+            target=self._read, args=(self.proc.stderr, False), daemon=True
+        ).start()
+
+    def _read(self, stream: Any, events: bool) -> None:
+        for line in stream:
+            with self._cond:
+                if events:
+                    self.events.append(json.loads(line))
+                else:
+                    self.log.append(line.rstrip("\n"))
+                self._cond.notify_all()
+
+    def wait_log(self, text: str, timeout: float = 60.0, count: int = 1) -> None:
+        with self._cond:
+            ok = self._cond.wait_for(
+                lambda: sum(text in line for line in self.log) >= count, timeout
+            )
+        assert ok, f"no log line {text!r} in:\n" + "\n".join(self.log[-30:])
+
+    def wait_event(
+        self, kind: str, timeout: float = 30.0, after: int = 0
+    ) -> dict[str, Any]:
+        with self._cond:
+            self._cond.wait_for(
+                lambda: any(e["type"] == kind for e in self.events[after:]), timeout
+            )
+            found = [e for e in self.events[after:] if e["type"] == kind]
+        assert found, f"no {kind} event; events: {[e['type'] for e in self.events]}"
+        return found[0]
+
+    def ready(self) -> LiveAssistant:
+        self.wait_log("Microphone")
+        self.wait_log("Ready")
+        time.sleep(0.5)
+        return self
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def have_pulseaudio() -> bool:
+    return all(
+        shutil.which(tool) for tool in ("pulseaudio", "pactl", "paplay", "parec")
+    )

@@ -1,0 +1,190 @@
+"""Live: `assistant run` on a real sounddevice/PortAudio path through PulseAudio's
+virtual devices: speech played into its microphone, its replies recorded from the
+speaker, commands checked at an independent MQTT subscriber."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import Subscriber
+from .home import COMMAND_TOPICS
+from .live import (
+    ROOT,
+    SPEAKER_RATE,
+    LiveAssistant,
+    active_spans,
+    have_pulseaudio,
+    play,
+    record_speaker,
+    start_pulse,
+    stop_pulse,
+)
+from .speech import LIVE
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def pulse() -> None:
+    if not have_pulseaudio():
+        pytest.fail(
+            "PulseAudio is not installed (apt-get install pulseaudio pulseaudio-utils)"
+        )
+    start_pulse()
+
+
+@pytest.fixture
+def live(
+    pulse: None, home: int, speech: dict[str, Path], tmp_path: Path
+) -> Iterator[LiveAssistant]:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[models]\ndir = "{ROOT / "models"}"\n'
+        "[audio]\nfeedback_sounds = false\nfollowup_seconds = 5.0\n"
+    )
+    assistant = LiveAssistant(config, home).ready()
+    yield assistant
+    assistant.stop()
+
+
+@pytest.fixture
+def sub(home: int) -> Iterator[Subscriber]:
+    subscriber = Subscriber(home, COMMAND_TOPICS)
+    yield subscriber
+    subscriber.close()
+
+
+def wav(speech: dict[str, Path], key: str) -> Path:
+    return speech[LIVE[key].name]
+
+
+def reply_seconds(text: str) -> float:
+    from assistant.config import load_config
+    from assistant.models import ModelStore
+    from assistant.tts import PiperSynthesizer
+
+    cfg = load_config()
+    tts = PiperSynthesizer.from_config(cfg.tts, ModelStore(cfg.models_dir))
+    return len(tts.synthesize_all(text)) / 2 / tts.sample_rate
+
+
+def test_spoken_command_switches_and_answers_out_loud(
+    live: LiveAssistant, sub: Subscriber, speech: dict[str, Path]
+) -> None:
+    with record_speaker() as recorded:
+        play(wav(speech, "tv_off"))
+        assert sub.wait_for(1, timeout=15) == [("t/living_room/tv/set", "OFF")]
+        end = live.wait_event("tts-end", timeout=20)
+        assert end["completed"] is True
+        time.sleep(0.5)
+        spans = active_spans(recorded())
+    assert live.wait_event("stt-end")["text"].lower().startswith("turn off the tv")
+    assert len(spans) == 1, spans
+    heard = spans[0][1] - spans[0][0]
+    expected = reply_seconds("Turning off the TV.")
+    assert abs(heard - expected) < 0.6, (heard, expected)
+
+
+def test_speech_without_the_wake_word_does_nothing(
+    live: LiveAssistant, sub: Subscriber, speech: dict[str, Path]
+) -> None:
+    with record_speaker() as recorded:
+        play(wav(speech, "tv_off_no_wake"))
+        time.sleep(3)
+        samples = recorded()
+    assert len(samples) > SPEAKER_RATE * 3
+    assert active_spans(samples) == []
+    assert sub.settle(0.2) == []
+    assert not [e for e in live.events if e["type"] == "wake-end"]
+
+
+def test_wake_word_during_a_reply_stops_it_and_listens(
+    live: LiveAssistant, sub: Subscriber, speech: dict[str, Path]
+) -> None:
+    full = reply_seconds(
+        "The living room thermostat is set to 19 degrees, and it is 20.5 degrees now."
+    )
+    with record_speaker() as recorded:
+        play(wav(speech, "long_answer"))
+        live.wait_event("tts-start", timeout=20)
+        time.sleep(1.0)
+        play(wav(speech, "wake_then_light"))  # "Hey Jarvis, turn on the kitchen light."
+        barge = live.wait_event("barge-in", timeout=10)
+        assert sub.wait_for(1, timeout=15) == [("t/kitchen/light/set", "ON")]
+        spans = active_spans(recorded())
+    assert barge["stop_ms"] < 300
+    first_reply = spans[0][1] - spans[0][0]
+    assert first_reply < full - 1.0, (spans, full)  # cut short, not played out
+
+
+def test_follow_up_without_the_wake_word(
+    live: LiveAssistant, sub: Subscriber, speech: dict[str, Path]
+) -> None:
+    play(wav(speech, "tv_off"))
+    start = len(live.events)
+    live.wait_event("tts-end", timeout=20)
+    play(wav(speech, "light_no_wake"))  # within the follow-up window
+    assert sub.wait_for(2, timeout=15) == [
+        ("t/living_room/tv/set", "OFF"),
+        ("t/kitchen/light/set", "ON"),
+    ]
+    assert len([e for e in live.events[start:] if e["type"] == "wake-end"]) == 0
+
+
+def test_microphone_lost_and_back(
+    live: LiveAssistant, sub: Subscriber, speech: dict[str, Path]
+) -> None:
+    stop_pulse()  # the sound server and its devices disappear
+    live.wait_log("Microphone (default) failed", timeout=20)
+    time.sleep(2)
+    start_pulse()
+    live.wait_log("channel(s) again", timeout=30)
+    assert sum("failed" in line and "assistant.mic" in line for line in live.log) == 1
+    assert live.proc.poll() is None
+    play(wav(speech, "tv_off"))
+    assert sub.wait_for(1, timeout=15) == [("t/living_room/tv/set", "OFF")]
+
+
+def test_mute_by_signal(
+    live: LiveAssistant, sub: Subscriber, speech: dict[str, Path]
+) -> None:
+    import signal
+
+    live.proc.send_signal(signal.SIGUSR1)
+    assert live.wait_event("mute")["muted"] is True
+    play(wav(speech, "tv_off"))
+    time.sleep(2)
+    assert sub.settle(0.2) == []
+    assert not [e for e in live.events if e["type"] == "wake-end"]
+    count = len(live.events)
+    live.proc.send_signal(signal.SIGUSR1)
+    assert live.wait_event("mute", after=count)["muted"] is False
+    play(wav(speech, "tv_off"))
+    assert sub.wait_for(1, timeout=15) == [("t/living_room/tv/set", "OFF")]
+
+
+def test_notifies_systemd_ready_and_watchdog(
+    pulse: None, home: int, tmp_path: Path
+) -> None:
+    import socket
+
+    path = tmp_path / "notify"
+    config = tmp_path / "config.toml"
+    config.write_text(f'[models]\ndir = "{ROOT / "models"}"\n')
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as server:
+        server.bind(str(path))
+        server.settimeout(60)
+        assistant = LiveAssistant(
+            config, home, NOTIFY_SOCKET=str(path), WATCHDOG_USEC="1000000"
+        )
+        try:
+            messages = [server.recv(200).decode()]
+            messages.append(server.recv(200).decode())
+        finally:
+            assistant.stop()
+    assert messages[0].startswith("READY=1")
+    assert messages[1] == "WATCHDOG=1"
