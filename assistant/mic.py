@@ -14,8 +14,22 @@ from typing import Any
 import numpy as np
 
 from .audio import CHUNK_SAMPLES, SAMPLE_RATE, AudioChunk, resample, to_int16
+from .errors import AudioError
 
 _LOGGER = logging.getLogger(__name__)
+
+
+def load_sounddevice() -> Any:
+    """sounddevice, or an AudioError saying what to install."""
+    try:
+        import sounddevice
+    except (ImportError, OSError) as err:
+        raise AudioError(
+            "no-portaudio",
+            f"cannot use the sound devices ({err}); install PortAudio "
+            "(apt-get install libportaudio2) and the sounddevice package",
+        ) from None
+    return sounddevice
 
 
 def open_settings(sd: Any, device: str | int | None) -> tuple[Any, int, int]:
@@ -110,6 +124,4 @@ def _offer(queue: asyncio.Queue[AudioChunk], chunk: AudioChunk) -> None:
 
 
 def list_devices() -> str:
-    import sounddevice as sd
-
-    return str(sd.query_devices())
+    return str(load_sounddevice().query_devices())

@@ -44,8 +44,9 @@ class SoundDevicePlayer:
         self, chunks: Iterable[AudioChunk], stop: threading.Event | None = None
     ) -> bool:
         """Play ``chunks`` (produced while playing); False if stopped or failed."""
-        import sounddevice as sd
+        from .mic import load_sounddevice
 
+        sd = load_sounddevice()
         stop = stop or threading.Event()
         halt = threading.Event()
         """Set when playback ends for any reason: the synthesis thread stops too."""

@@ -53,6 +53,9 @@ def start_pulse() -> None:
             if pulse_running():
                 break
             time.sleep(0.1)
+    if "module-suspend-on-idle" in pactl("list", "short", "modules"):
+        # idle null sinks would be suspended and their monitors record nothing
+        pactl("unload-module", "module-suspend-on-idle")
     sinks = pactl("list", "short", "sinks")
     for name, rate in ((MIC_SINK, 16000), (SPEAKER_SINK, SPEAKER_RATE)):
         if name not in sinks:
@@ -77,7 +80,7 @@ def play(path: Path) -> None:
 
 @contextmanager
 def record_speaker() -> Iterator[Callable[[], np.ndarray]]:
-    """Record what the assistant plays; the callable returns the samples so far."""
+    """Record what the assistant plays; the callable ends the recording, returns it."""
     path = Path(os.environ.get("TMPDIR", "/tmp")) / f"speaker-{os.getpid()}.raw"
     with path.open("wb") as out:
         proc = subprocess.Popen(
@@ -85,11 +88,19 @@ def record_speaker() -> Iterator[Callable[[], np.ndarray]]:
              f"--rate={SPEAKER_RATE}", "--channels=1", "--latency-msec=20"],
             stdout=out,
         )  # fmt: skip
+
+        def finish() -> np.ndarray:
+            time.sleep(0.3)  # the last audio reaches the monitor
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=5)
+            return np.fromfile(path, dtype="<i2")
+
         try:
-            yield lambda: np.fromfile(path, dtype="<i2")
+            time.sleep(0.3)  # parec is recording before anything plays
+            yield finish
         finally:
-            proc.terminate()
-            proc.wait(timeout=5)
+            finish()
             path.unlink(missing_ok=True)
 
 
@@ -150,8 +161,13 @@ class LiveAssistant:
     def wait_log(self, text: str, timeout: float = 60.0, count: int = 1) -> None:
         with self._cond:
             ok = self._cond.wait_for(
-                lambda: sum(text in line for line in self.log) >= count, timeout
+                lambda: (
+                    sum(text in line for line in self.log) >= count
+                    or self.proc.poll() is not None
+                ),
+                timeout,
             )
+            ok = ok and sum(text in line for line in self.log) >= count
         assert ok, f"no log line {text!r} in:\n" + "\n".join(self.log[-30:])
 
     def wait_event(

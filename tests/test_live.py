@@ -15,6 +15,7 @@ from .home import COMMAND_TOPICS
 from .live import (
     ROOT,
     SPEAKER_RATE,
+    SPEAKER_SINK,
     LiveAssistant,
     active_spans,
     have_pulseaudio,
@@ -46,9 +47,11 @@ def live(
         f'[models]\ndir = "{ROOT / "models"}"\n'
         "[audio]\nfeedback_sounds = false\nfollowup_seconds = 5.0\n"
     )
-    assistant = LiveAssistant(config, home).ready()
-    yield assistant
-    assistant.stop()
+    assistant = LiveAssistant(config, home)
+    try:
+        yield assistant.ready()
+    finally:
+        assistant.stop()
 
 
 @pytest.fixture
@@ -188,3 +191,70 @@ def test_notifies_systemd_ready_and_watchdog(
             assistant.stop()
     assert messages[0].startswith("READY=1")
     assert messages[1] == "WATCHDOG=1"
+
+
+def test_replies_start_before_the_rest_is_synthesized(
+    pulse: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+    import sounddevice as sd
+
+    from assistant.player import SoundDevicePlayer, tone
+
+    monkeypatch.setenv("PULSE_SINK", SPEAKER_SINK)
+    monkeypatch.setenv("PULSE_SOURCE", f"{SPEAKER_SINK}.monitor")
+    heard: list[float] = []
+    made: dict[str, float] = {}
+
+    def listen(indata: np.ndarray, frames: int, when: object, status: object) -> None:
+        if not heard and np.abs(indata).max() > 3000:
+            heard.append(time.monotonic())
+
+    def slow_sentences():  # type: ignore[no-untyped-def]
+        made["first"] = time.monotonic()
+        yield tone(440, 0.5, volume=0.5)
+        time.sleep(1.5)  # the second sentence takes long to make
+        made["second"] = time.monotonic()
+        yield tone(440, 0.5, volume=0.5)
+
+    with sd.InputStream(
+        samplerate=SPEAKER_RATE, channels=1, dtype="int16", callback=listen
+    ):
+        time.sleep(0.3)
+        assert SoundDevicePlayer().play(slow_sentences())
+    assert heard, "nothing came out of the speaker"
+    assert made["first"] < heard[0] < made["second"]
+
+
+def test_devices_are_listed(pulse: None) -> None:
+    from .conftest import run_cli
+
+    proc = run_cli("devices")
+    assert proc.returncode == 0 and "pulse" in proc.stdout
+
+
+def test_feedback_tones(
+    pulse: None, home: int, speech: dict[str, Path], tmp_path: Path
+) -> None:
+    import numpy as np
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[models]\ndir = "{ROOT / "models"}"\n[audio]\nfollowup_seconds = 0\n'
+    )
+    assistant = LiveAssistant(config, home)
+    try:
+        assistant.ready()
+        with record_speaker() as recorded:
+            play(wav(speech, "tv_off"))
+            assistant.wait_event("tts-end", timeout=20)
+            time.sleep(0.3)
+            samples = recorded()
+    finally:
+        assistant.stop()
+    spans = active_spans(samples)
+    assert len(spans) >= 2, spans  # the tones, then the reply
+    start, end = spans[0]
+    first = samples[int(start * SPEAKER_RATE) : int(end * SPEAKER_RATE)].astype(float)
+    peak = np.argmax(np.abs(np.fft.rfft(first))) * SPEAKER_RATE / len(first)
+    assert abs(peak - 880) < 30  # the wake tone
