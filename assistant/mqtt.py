@@ -158,6 +158,7 @@ class HomeAssistantMqtt:
             )
         else:
             self._connect_error = None
+            _LOGGER.info("MQTT connected to %s", self.where)
             topics = [
                 *discovery_subscription(self._cfg.discovery_prefix),
                 *self._subscribed,

@@ -258,3 +258,59 @@ def test_feedback_tones(
     first = samples[int(start * SPEAKER_RATE) : int(end * SPEAKER_RATE)].astype(float)
     peak = np.argmax(np.abs(np.fft.rfft(first))) * SPEAKER_RATE / len(first)
     assert abs(peak - 880) < 30  # the wake tone
+
+
+def test_keeps_listening_when_the_broker_goes_away(
+    pulse: None, speech: dict[str, Path], tmp_path: Path
+) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    from assistant.broker import free_port, mosquitto_config
+
+    from .conftest import _wait_port, publish_retained
+    from .home import DISCOVERY, STATES
+
+    port = free_port()
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(mosquitto_config(port))
+    exe = shutil.which("mosquitto")
+    assert exe is not None
+
+    def broker() -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen([exe, "-c", str(conf)], stderr=subprocess.DEVNULL)
+        _wait_port(port)
+        return proc
+
+    mosquitto = broker()
+    publish_retained(
+        port, {**{t: json.dumps(c) for t, c in DISCOVERY.items()}, **STATES}
+    )
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[models]\ndir = "{ROOT / "models"}"\n[audio]\nfeedback_sounds = false\n'
+    )
+    assistant = LiveAssistant(config, port)
+    try:
+        assistant.ready()
+        mosquitto.terminate()
+        mosquitto.wait(timeout=5)
+        play(wav(speech, "tv_off"))
+        spoken = assistant.wait_event("tts-start", timeout=20)
+        assert "could not reach your devices" in spoken["text"]
+        assistant.wait_event("tts-end", timeout=20)
+        mosquitto = broker()
+        assistant.wait_log("MQTT connected", count=2, timeout=40)
+        sub = Subscriber(port, COMMAND_TOPICS)
+        try:
+            time.sleep(5)  # past the follow-up window
+            play(wav(speech, "tv_off"))
+            assert sub.wait_for(1, timeout=15) == [("t/living_room/tv/set", "OFF")]
+        finally:
+            sub.close()
+        assert assistant.proc.poll() is None
+    finally:
+        assistant.stop()
+        mosquitto.terminate()
+        mosquitto.wait(timeout=5)
