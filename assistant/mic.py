@@ -95,8 +95,7 @@ class SoundDeviceMicrophone:
                     failing, backoff = False, 0.5
                     while not self._stop.is_set():
                         data, _overflowed = stream.read(block)
-                        samples = np.asarray(data, dtype=np.float32).mean(axis=1)
-                        pcm = to_int16(resample(samples, rate, SAMPLE_RATE)).tobytes()
+                        pcm = convert_block(data, rate)
                         chunk = AudioChunk(pcm, position_ms)
                         position_ms += len(pcm) * 1000 // (2 * SAMPLE_RATE)
                         loop.call_soon_threadsafe(_offer, queue, chunk)
@@ -114,6 +113,14 @@ class SoundDeviceMicrophone:
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, self._retry_max)
         _LOGGER.debug("Microphone thread stopped")
+
+
+def convert_block(data: Any, rate: int) -> bytes:
+    """Device audio (frames x channels, float) -> 16 kHz mono int16 PCM."""
+    samples = np.asarray(data, dtype=np.float32)
+    if samples.ndim > 1:
+        samples = samples.mean(axis=1)
+    return to_int16(resample(samples, rate, SAMPLE_RATE)).tobytes()
 
 
 def _offer(queue: asyncio.Queue[AudioChunk], chunk: AudioChunk) -> None:
