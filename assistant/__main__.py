@@ -179,7 +179,7 @@ async def _run(args: argparse.Namespace) -> int:
             flush=True,
         )
 
-    assistant = await build_assistant(cfg, wait_for_broker=False)
+    assistant = await build_assistant(cfg, wait_for_broker=False, service=True)
     try:
         await run_live(assistant, cfg.audio, print_event if args.json else None)
     finally:

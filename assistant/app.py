@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .devices import DeviceRegistry
-from .discovery import DiscoveryError, entity_from_table
+from .devices import DeviceRegistry, Domain, Entity
+from .discovery import DiscoveryError, apply_overrides, entity_from_table
 from .errors import ConfigError, MqttError
-from .events import EventCallback
+from .events import EventCallback, PipelineEvent
+from .ha_device import AssistantLink
 from .handle import IntentHandler
 from .intent.rules import HassilRecognizer
 from .models import ModelStore
@@ -34,19 +36,48 @@ class Assistant:
     mqtt: HomeAssistantMqtt
     registry: DeviceRegistry
     recognizer: HassilRecognizer
+    link: AssistantLink
     timers: list[asyncio.TimerHandle] = field(default_factory=list)
 
     async def close(self) -> None:
         for timer in self.timers:
             timer.cancel()
-        await self.mqtt.stop()
+        await self.mqtt.stop(farewell=self.link.will)
 
 
-def registry_from_config(cfg: Config) -> DeviceRegistry:
+def overrides_adjuster(cfg: Config) -> Callable[[Entity], Entity]:
+    """Per-device name/area/aliases from ``[homeassistant.overrides]``, by entity id
+    or name; a bad value is a ConfigError naming the field."""
+    table = {
+        key.lower(): (key, value) for key, value in cfg.homeassistant.overrides.items()
+    }
+
+    def adjust(entity: Entity) -> Entity:
+        for key in (entity.entity_id.lower(), entity.name.lower()):
+            if key in table:
+                name, changes = table[key]
+                where = f"homeassistant.overrides.{name}"
+                return apply_overrides(entity, changes, where)
+        return entity
+
+    probe = Entity("switch.probe", Domain.SWITCH, "Probe", None, {})
+    for name, changes in cfg.homeassistant.overrides.items():
+        try:
+            apply_overrides(probe, changes, f"homeassistant.overrides.{name}")
+        except DiscoveryError as err:
+            raise ConfigError(
+                "config-invalid", f"{cfg.base_dir / 'config.toml'}: {err.message}"
+            ) from None
+    return adjust
+
+
+def registry_from_config(
+    cfg: Config, adjust: Callable[[Entity], Entity]
+) -> DeviceRegistry:
     registry = DeviceRegistry()
     for index, table in enumerate(cfg.devices):
         try:
-            registry.upsert(entity_from_table(table, f"devices[{index}]"))
+            registry.upsert(adjust(entity_from_table(table, f"devices[{index}]")))
         except DiscoveryError as err:
             raise ConfigError(
                 "config-invalid", f"{cfg.base_dir / 'config.toml'}: {err.message}"
@@ -67,13 +98,15 @@ async def build_assistant(
     speech: bool = True,
     event_callback: EventCallback | None = None,
     wait_for_broker: bool = True,
+    service: bool = False,
 ) -> Assistant:
     """Load the models (verified by sha256), connect to MQTT and learn the devices."""
     store = ModelStore(
         cfg.models_dir,
         cfg.resolve(cfg.models.manifest) if cfg.models.manifest else None,
     )
-    registry = registry_from_config(cfg)
+    adjust = overrides_adjuster(cfg)
+    registry = registry_from_config(cfg, adjust)
     recognizer = HassilRecognizer(
         fuzzy_threshold=cfg.intent.fuzzy_threshold,
         drop_leading=wake_words(cfg.wake.model),
@@ -114,12 +147,20 @@ async def build_assistant(
             loop.call_later(seconds, _LOGGER.info, "Timer of %d s finished", seconds)
         )
 
-    handler = IntentHandler(registry, start_timer=start_timer)
+    handler = IntentHandler(
+        registry, start_timer=start_timer, confirm=cfg.homeassistant.confirm
+    )
+    link = AssistantLink(
+        cfg.homeassistant, cfg.mqtt, service=service, wake_threshold=cfg.wake.threshold
+    )
     mqtt = HomeAssistantMqtt(
         cfg.mqtt,
         registry,
         on_devices_changed=lambda: recognizer.update_devices(registry.entities()),
+        will=link.will,
+        adjust=adjust,
     )
+    link.attach(mqtt)
     try:
         await mqtt.start()
     except MqttError:
@@ -140,7 +181,18 @@ async def build_assistant(
         wake_config=cfg.wake,
         vad_config=cfg.vad,
         prompt=recognizer.vocabulary_prompt if cfg.stt.bias_prompt else None,
-        event_callback=event_callback,
+        event_callback=fan_out(link.on_event, event_callback),
         record_dir=cfg.resolve(cfg.debug.record_dir) if cfg.debug.record_dir else None,
     )
-    return Assistant(cfg, pipeline, mqtt, registry, recognizer, timers)
+    return Assistant(cfg, pipeline, mqtt, registry, recognizer, link, timers)
+
+
+def fan_out(*callbacks: EventCallback | None) -> EventCallback:
+    """One event callback calling each of ``callbacks`` in turn."""
+    chosen = [c for c in callbacks if c is not None]
+
+    def emit(event: PipelineEvent) -> None:
+        for callback in chosen:
+            callback(event)
+
+    return emit

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .colors import rgb_to_hs, rgb_to_xy
+from .colors import kelvin_range, kelvin_to_mireds, rgb_to_hs, rgb_to_xy
 from .describe import format_number, spoken_name, upper_first
 from .devices import (
     DEFAULT_HVAC_MODES,
@@ -21,7 +21,7 @@ from .devices import (
 from .errors import CapabilityError
 from .templates import render_template
 
-__all__ = ["build_commands"]
+__all__ = ["build_commands", "climate_mode"]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ _VERBS = {
     Operation.STOP: "stop",
     Operation.LOCK: "lock",
     Operation.UNLOCK: "unlock",
+    Operation.SET_POSITION: "set the position of",
+    Operation.SET_COLOR_TEMP: "change the white tone of",
 }
 
 
@@ -183,12 +185,29 @@ def _light(entity: Entity, op: Operation, value: Any) -> list[Command]:
             payload = _render(entity, "xy_command_template", f"{x},{y}", x=x, y=y)
             return _with_on(entity, [_command(entity, "xy_command_topic", payload)])
         raise _refuse(entity, "can't change colour")
+    if op is Operation.SET_COLOR_TEMP:
+        if not cfg.get("color_temp_command_topic"):
+            raise _refuse(entity, "can't change its white tone")
+        payload = _render(entity, "color_temp_command_template", _white(entity, value))
+        return _with_on(entity, [_command(entity, "color_temp_command_topic", payload)])
     raise _unsupported(entity, op)
+
+
+def _white(entity: Entity, value: Any) -> int:
+    """Kelvin clamped to the light's range, in mireds unless ``color_temp_kelvin``."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not math.isfinite(value) or value <= 0:
+        raise CapabilityError("bad-value", "That isn't a white tone I can use.")
+    low, high = kelvin_range(entity.config)
+    kelvin = round(min(max(value, low), high))
+    in_kelvin = bool(entity.config.get("color_temp_kelvin"))
+    return kelvin if in_kelvin else kelvin_to_mireds(kelvin)
 
 
 def _json_modes(cfg: Mapping[str, Any]) -> set[str]:
     modes = {str(mode) for mode in cfg.get("supported_color_modes") or ()}
-    return modes | {flag for flag in ("rgb", "hs", "xy") if cfg.get(flag) is True}
+    flags = ("rgb", "hs", "xy", "color_temp")
+    return modes | {flag for flag in flags if cfg.get(flag) is True}
 
 
 def _light_json(entity: Entity, op: Operation, value: Any) -> list[Command]:
@@ -218,6 +237,10 @@ def _light_json(entity: Entity, op: Operation, value: Any) -> list[Command]:
         else:
             raise _refuse(entity, "can't change colour")
         message = {"state": "ON", "color": color}
+    elif op is Operation.SET_COLOR_TEMP:
+        if "color_temp" not in modes:
+            raise _refuse(entity, "can't change its white tone")
+        message = {"state": "ON", "color_temp": _white(entity, value)}
     else:
         raise _unsupported(entity, op)
     return [
@@ -254,12 +277,28 @@ _COVER_PAYLOADS = {
 
 
 def _cover(entity: Entity, op: Operation, value: Any) -> list[Command]:
+    if op is Operation.SET_POSITION:
+        return _cover_position(entity, value)
     action = {Operation.TURN_ON: Operation.OPEN, Operation.TURN_OFF: Operation.CLOSE}
     keys = _COVER_PAYLOADS.get(action.get(op, op))
     payload = _payload(entity.config, *keys) if keys else None
     if payload is None or not entity.config.get("command_topic"):
         raise _unsupported(entity, op)
     return [_command(entity, "command_topic", payload)]
+
+
+def _cover_position(entity: Entity, value: Any) -> list[Command]:
+    """HA's ``set_cover_position``: percent scaled to position_closed..position_open."""
+    cfg = entity.config
+    if not cfg.get("set_position_topic"):
+        raise _refuse(entity, "can't be set to a position")
+    pct = _percent(entity, value)
+    closed = config_number(cfg, "position_closed", 0)
+    opened = config_number(cfg, "position_open", 100)
+    level = round(closed + (opened - closed) * pct / 100)
+    extra = {"position_open": opened, "position_closed": closed}
+    payload = _render(entity, "set_position_template", level, position=pct, **extra)
+    return [_command(entity, "set_position_topic", payload)]
 
 
 def _lock(entity: Entity, op: Operation, value: Any) -> list[Command]:
@@ -303,15 +342,8 @@ def _climate(entity: Entity, op: Operation, value: Any) -> list[Command]:
         return [_command(entity, "temperature_command_topic", text)]
     if op not in (Operation.SET_HVAC_MODE, Operation.TURN_ON, Operation.TURN_OFF):
         raise _unsupported(entity, op)
-    modes = [str(mode) for mode in cfg.get("modes") or DEFAULT_HVAC_MODES]
-    if op is Operation.TURN_OFF:
-        mode: str | None = "off"
-    elif op is Operation.TURN_ON:
-        mode = (
-            "heat" if "heat" in modes else next((m for m in modes if m != "off"), None)
-        )
-    else:
-        mode = str(value).strip().lower().replace(" ", "_").replace("-", "_")
+    modes = _modes(cfg)
+    mode = climate_mode(entity, op, value)
     if not cfg.get("mode_command_topic"):
         if op is not Operation.SET_HVAC_MODE and cfg.get("power_command_topic"):
             raw = _on_off_payload(cfg, op is Operation.TURN_ON)
@@ -325,6 +357,22 @@ def _climate(entity: Entity, op: Operation, value: Any) -> list[Command]:
         raise CapabilityError("unsupported-mode", msg)
     payload = _render(entity, "mode_command_template", mode)
     return [_command(entity, "mode_command_topic", payload)]
+
+
+def _modes(cfg: Mapping[str, Any]) -> list[str]:
+    return [str(mode) for mode in cfg.get("modes") or DEFAULT_HVAC_MODES]
+
+
+def climate_mode(entity: Entity, op: Operation, value: Any = None) -> str | None:
+    """The HVAC mode ``op`` asks for: "off", the mode "on" means, or ``value``."""
+    if op is Operation.TURN_OFF:
+        return "off"
+    if op is Operation.TURN_ON:
+        modes = _modes(entity.config)
+        return (
+            "heat" if "heat" in modes else next((m for m in modes if m != "off"), None)
+        )
+    return str(value).strip().lower().replace(" ", "_").replace("-", "_")
 
 
 def _read_only(entity: Entity, op: Operation, value: Any) -> list[Command]:

@@ -6,7 +6,7 @@ import logging
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -101,10 +101,40 @@ class MqttConfig(_Section):
     connect_timeout_seconds: float = Field(5.0, gt=0.0, le=120.0)
     discovery_settle_seconds: float = Field(2.0, ge=0.0, le=30.0)
     """How long to wait for retained discovery and state messages at start."""
+    protocol: Literal["3.1.1", "5"] = "3.1.1"
+    tls: bool = False
+    """Encrypt the connection (usually port 8883)."""
+    tls_ca_file: str | None = None
+    """CA certificate that signed the broker's (default: the system's CAs)."""
+    tls_cert_file: str | None = None
+    """Client certificate, for brokers that require one."""
+    tls_key_file: str | None = None
+    tls_insecure: bool = False
+    """Skip the host name check (self-signed test brokers only)."""
 
     @property
     def password(self) -> str | None:
         return os.environ.get(self.password_env) or None
+
+
+class HomeAssistantConfig(_Section):
+    expose: bool = True
+    """Announce the running assistant to Home Assistant as a device of its own
+    (state, last transcript and response, mute, wake threshold, announcements);
+    false removes those entities."""
+    name: str = "Voice Assistant"
+    base_topic: str | None = None
+    """Topics of its own; default: assistant/<mqtt.client_id>."""
+    hermes: bool = True
+    """Publish every recognized intent on hermes/intent/<IntentName> (Snips/Rhasspy)."""
+    site_id: str = "default"
+    confirm: tuple[str, ...] = ("lock.unlock", "cover.open:garage")
+    """Actions that need a spoken yes first: "<domain>.<operation>", optionally
+    ":<device_class>", or an entity id with its operation ("lock.back_door:unlock")."""
+    confirm_seconds: float = Field(6.0, ge=1.0, le=60.0)
+    """How long to wait for the yes or no."""
+    overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Per-device changes by entity id or name: area, aliases, name."""
 
 
 class DebugConfig(_Section):
@@ -121,6 +151,7 @@ class Config(_Section):
     intent: IntentConfig = IntentConfig()
     tts: TtsConfig = TtsConfig()
     mqtt: MqttConfig = MqttConfig()
+    homeassistant: HomeAssistantConfig = HomeAssistantConfig()
     debug: DebugConfig = DebugConfig()
     devices: tuple[dict[str, Any], ...] = ()
     """Devices declared here, for setups without Home Assistant discovery."""

@@ -82,6 +82,8 @@ def describe_state(entity: Entity, state: EntityState) -> str:
     if entity.domain is Domain.SENSOR:
         return upper_first(f"{the} is {state.state}{_unit(state.unit)}.")
     if entity.domain is Domain.COVER:
+        if state.state == "open" and state.position is not None:
+            return upper_first(f"{the} is open at {state.position} percent.")
         return upper_first(
             f"{the} {_COVER_WORDS.get(state.state, 'is ' + state.state)}."
         )

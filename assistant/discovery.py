@@ -1,178 +1,45 @@
-"""Home Assistant MQTT discovery: topics, abbreviations, validation and naming.
+"""Home Assistant MQTT discovery: topics, validation, naming and config overrides.
 
 Config topics look like ``<prefix>/<component>/[<node_id>/]<object_id>/config``.
+The component ``device`` marks a device-based message: one payload whose
+``components`` each describe an entity (see ``entities_from_discovery``).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import logging
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from .abbreviations import ABBREVIATIONS as ABBREVIATIONS
+from .abbreviations import DEVICE_ABBREVIATIONS as DEVICE_ABBREVIATIONS
+from .abbreviations import ORIGIN_ABBREVIATIONS as ORIGIN_ABBREVIATIONS
+from .abbreviations import apply_base, expand_abbreviations
+from .abbreviations import expand_config as expand_config
 from .devices import Domain, Entity, validate_template
 from .errors import AssistantError
 
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "homeassistant"
+DEVICE = "device"
 SUPPORTED_COMPONENTS: frozenset[str] = frozenset(domain.value for domain in Domain)
-
-# "short=full" pairs: HA's ABBREVIATIONS (homeassistant/components/mqtt/
-# abbreviations.py) together with the keys added to it in later releases.
-_PAIRS = """
-act_stat_t=activity_state_topic act_t=action_topic act_tpl=action_template
-act_val_tpl=activity_value_template atype=automation_type
-aux_cmd_t=aux_command_topic aux_stat_t=aux_state_topic
-aux_stat_tpl=aux_state_template av_tones=available_tones avty=availability
-avty_mode=availability_mode avty_t=availability_topic avty_tpl=availability_template
-away_mode_cmd_t=away_mode_command_topic away_mode_stat_t=away_mode_state_topic
-away_mode_stat_tpl=away_mode_state_template b_tpl=blue_template
-bat_lev_t=battery_level_topic bat_lev_tpl=battery_level_template
-bri_cmd_t=brightness_command_topic bri_cmd_tpl=brightness_command_template
-bri_scl=brightness_scale bri_stat_t=brightness_state_topic
-bri_tpl=brightness_template bri_val_tpl=brightness_value_template
-chrg_t=charging_topic chrg_tpl=charging_template cln_t=cleaning_topic
-cln_tpl=cleaning_template clr_temp_cmd_t=color_temp_command_topic
-clr_temp_cmd_tpl=color_temp_command_template clr_temp_k=color_temp_kelvin
-clr_temp_stat_t=color_temp_state_topic clr_temp_tpl=color_temp_template
-clr_temp_val_tpl=color_temp_value_template clrm=color_mode
-clrm_stat_t=color_mode_state_topic clrm_val_tpl=color_mode_value_template
-cmd_off_tpl=command_off_template cmd_on_tpl=command_on_template cmd_t=command_topic
-cmd_tpl=command_template cmps=components cod_arm_req=code_arm_required
-cod_dis_req=code_disarm_required cod_form=code_format
-cod_trig_req=code_trigger_required cont_type=content_type
-curr_hum_t=current_humidity_topic curr_hum_tpl=current_humidity_template
-curr_temp_t=current_temperature_topic curr_temp_tpl=current_temperature_template
-def_ent_id=default_entity_id dev=device dev_cla=device_class
-dir_cmd_t=direction_command_topic dir_cmd_tpl=direction_command_template
-dir_stat_t=direction_state_topic dir_val_tpl=direction_value_template
-dock_cmd_t=dock_command_topic dock_cmd_tpl=dock_command_template dock_t=docked_topic
-dock_tpl=docked_template dsp_prc=display_precision e=encoding en=enabled_by_default
-ent_cat=entity_category ent_pic=entity_picture err_t=error_topic
-err_tpl=error_template evt_typ=event_types exp_aft=expire_after
-fan_mode_cmd_t=fan_mode_command_topic fan_mode_cmd_tpl=fan_mode_command_template
-fan_mode_stat_t=fan_mode_state_topic fan_mode_stat_tpl=fan_mode_state_template
-fanspd_lst=fan_speed_list fanspd_t=fan_speed_topic fanspd_tpl=fan_speed_template
-flsh=flash flsh_tlng=flash_time_long flsh_tsht=flash_time_short frc_upd=force_update
-fx_cmd_t=effect_command_topic fx_cmd_tpl=effect_command_template fx_list=effect_list
-fx_stat_t=effect_state_topic fx_tpl=effect_template fx_val_tpl=effect_value_template
-g_tpl=green_template hold_cmd_t=hold_command_topic
-hold_cmd_tpl=hold_command_template hold_stat_t=hold_state_topic
-hold_stat_tpl=hold_state_template hs_cmd_t=hs_command_topic
-hs_cmd_tpl=hs_command_template hs_stat_t=hs_state_topic hs_val_tpl=hs_value_template
-hum_cmd_t=target_humidity_command_topic hum_cmd_tpl=target_humidity_command_template
-hum_stat_t=target_humidity_state_topic hum_state_tpl=target_humidity_state_template
-ic=icon img_e=image_encoding img_t=image_topic init=initial
-json_attr=json_attributes json_attr_t=json_attributes_topic
-json_attr_tpl=json_attributes_template l_ver_t=latest_version_topic
-l_ver_tpl=latest_version_template lrst_t=last_reset_topic
-lrst_val_tpl=last_reset_value_template max=max max_hum=max_humidity max_k=max_kelvin
-max_mirs=max_mireds max_temp=max_temp migr_discvry=migrate_discovery min=min
-min_hum=min_humidity min_k=min_kelvin min_mirs=min_mireds min_temp=min_temp
-mode=mode mode_cmd_t=mode_command_topic mode_cmd_tpl=mode_command_template
-mode_stat_t=mode_state_topic mode_stat_tpl=mode_state_template modes=modes name=name
-o=origin obj_id=object_id off_dly=off_delay on_cmd_type=on_command_type ops=options
-opt=optimistic osc_cmd_t=oscillation_command_topic
-osc_cmd_tpl=oscillation_command_template osc_stat_t=oscillation_state_topic
-osc_val_tpl=oscillation_value_template p=platform pause_cmd_t=pause_command_topic
-pause_mw_cmd_tpl=pause_command_template pct_cmd_t=percentage_command_topic
-pct_cmd_tpl=percentage_command_template pct_stat_t=percentage_state_topic
-pct_val_tpl=percentage_value_template pl=payload pl_arm_away=payload_arm_away
-pl_arm_custom_b=payload_arm_custom_bypass pl_arm_home=payload_arm_home
-pl_arm_nite=payload_arm_night pl_arm_vacation=payload_arm_vacation
-pl_avail=payload_available pl_cln_sp=payload_clean_spot pl_cls=payload_close
-pl_disarm=payload_disarm pl_hi_spd=payload_high_speed pl_home=payload_home
-pl_inst=payload_install pl_lo_spd=payload_low_speed pl_loc=payload_locate
-pl_lock=payload_lock pl_med_spd=payload_medium_speed
-pl_not_avail=payload_not_available pl_not_home=payload_not_home pl_off=payload_off
-pl_off_spd=payload_off_speed pl_on=payload_on pl_open=payload_open
-pl_osc_off=payload_oscillation_off pl_osc_on=payload_oscillation_on
-pl_paus=payload_pause pl_prs=payload_press pl_ret=payload_return_to_base
-pl_rst=payload_reset pl_rst_hum=payload_reset_humidity
-pl_rst_mode=payload_reset_mode pl_rst_pct=payload_reset_percentage
-pl_rst_pr_mode=payload_reset_preset_mode pl_stop=payload_stop
-pl_stop_tilt=payload_stop_tilt pl_stpa=payload_start_pause pl_strt=payload_start
-pl_toff=payload_turn_off pl_ton=payload_turn_on pl_trig=payload_trigger
-pl_unlk=payload_unlock pos=reports_position pos_clsd=position_closed
-pos_open=position_open pos_t=position_topic pos_tpl=position_template
-pow_cmd_t=power_command_topic pow_cmd_tpl=power_command_template
-pow_stat_t=power_state_topic pow_stat_tpl=power_state_template
-pr_mode_cmd_t=preset_mode_command_topic pr_mode_cmd_tpl=preset_mode_command_template
-pr_mode_stat_t=preset_mode_state_topic pr_mode_val_tpl=preset_mode_value_template
-pr_modes=preset_modes ptrn=pattern r_tpl=red_template rel_s=release_summary
-rel_u=release_url ret=retain rgb_cmd_t=rgb_command_topic
-rgb_cmd_tpl=rgb_command_template rgb_stat_t=rgb_state_topic
-rgb_val_tpl=rgb_value_template rgbw_cmd_t=rgbw_command_topic
-rgbw_cmd_tpl=rgbw_command_template rgbw_stat_t=rgbw_state_topic
-rgbw_val_tpl=rgbw_value_template rgbww_cmd_t=rgbww_command_topic
-rgbww_cmd_tpl=rgbww_command_template rgbww_stat_t=rgbww_state_topic
-rgbww_val_tpl=rgbww_value_template send_cmd_t=send_command_topic
-send_if_off=send_if_off set_fan_spd_t=set_fan_speed_topic
-set_pos_t=set_position_topic set_pos_tpl=set_position_template
-spd_cmd_t=speed_command_topic spd_rng_max=speed_range_max
-spd_rng_min=speed_range_min spd_stat_t=speed_state_topic
-spd_val_tpl=speed_value_template spds=speeds src_type=source_type
-stat_cla=state_class stat_closing=state_closing stat_clsd=state_closed
-stat_jam=state_jammed stat_locked=state_locked stat_locking=state_locking
-stat_off=state_off stat_on=state_on stat_open=state_open stat_opening=state_opening
-stat_stopped=state_stopped stat_t=state_topic stat_tpl=state_template
-stat_unlocked=state_unlocked stat_unlocking=state_unlocking
-stat_val_tpl=state_value_template step=step strt_mw_cmd_t=start_mowing_command_topic
-strt_mw_cmd_tpl=start_mowing_command_template stype=subtype
-sug_dsp_prc=suggested_display_precision sup_clrm=supported_color_modes
-sup_dur=support_duration sup_feat=supported_features sup_vol=support_volume_set
-swing_h_mode_cmd_t=swing_horizontal_mode_command_topic
-swing_h_mode_cmd_tpl=swing_horizontal_mode_command_template
-swing_h_mode_stat_t=swing_horizontal_mode_state_topic
-swing_h_mode_stat_tpl=swing_horizontal_mode_state_template
-swing_h_modes=swing_horizontal_modes swing_mode_cmd_t=swing_mode_command_topic
-swing_mode_cmd_tpl=swing_mode_command_template
-swing_mode_stat_t=swing_mode_state_topic
-swing_mode_stat_tpl=swing_mode_state_template swing_modes=swing_modes t=topic
-temp_cmd_t=temperature_command_topic temp_cmd_tpl=temperature_command_template
-temp_hi_cmd_t=temperature_high_command_topic
-temp_hi_cmd_tpl=temperature_high_command_template
-temp_hi_stat_t=temperature_high_state_topic
-temp_hi_stat_tpl=temperature_high_state_template
-temp_lo_cmd_t=temperature_low_command_topic
-temp_lo_cmd_tpl=temperature_low_command_template
-temp_lo_stat_t=temperature_low_state_topic
-temp_lo_stat_tpl=temperature_low_state_template temp_stat_t=temperature_state_topic
-temp_stat_tpl=temperature_state_template temp_unit=temperature_unit
-tilt_clsd_val=tilt_closed_value tilt_cmd_t=tilt_command_topic
-tilt_cmd_tpl=tilt_command_template tilt_inv_stat=tilt_invert_state tilt_max=tilt_max
-tilt_min=tilt_min tilt_opnd_val=tilt_opened_value tilt_opt=tilt_optimistic
-tilt_status_t=tilt_status_topic tilt_status_tpl=tilt_status_template tit=title
-trns=transition uniq_id=unique_id unit_of_meas=unit_of_measurement url_t=url_topic
-url_tpl=url_template val_tpl=value_template whit_cmd_t=white_command_topic
-whit_scl=white_scale whit_val_cmd_t=white_value_command_topic
-whit_val_scl=white_value_scale whit_val_stat_t=white_value_state_topic
-whit_val_tpl=white_value_template xy_cmd_t=xy_command_topic
-xy_cmd_tpl=xy_command_template xy_stat_t=xy_state_topic xy_val_tpl=xy_value_template
-"""
-ABBREVIATIONS: dict[str, str] = {
-    short: full for short, _, full in (pair.partition("=") for pair in _PAIRS.split())
-}
-DEVICE_ABBREVIATIONS: dict[str, str] = {
-    "cns": "connections",
-    "cu": "configuration_url",
-    "ids": "identifiers",
-    "name": "name",
-    "mf": "manufacturer",
-    "mdl": "model",
-    "mdl_id": "model_id",
-    "hw": "hw_version",
-    "sw": "sw_version",
-    "sa": "suggested_area",
-    "sn": "serial_number",
-}
-ORIGIN_ABBREVIATIONS: dict[str, str] = {
-    "name": "name",
-    "sw": "sw_version",
-    "url": "support_url",
-}
+# Options at the top of a device-based message that every component inherits
+# unless it sets them itself (HA's discovery.py). ``device`` and ``origin`` always
+# come from the top; a top-level "~" is the base topic of components without one.
+_SHARED = """availability availability_mode availability_template availability_topic
+command_topic encoding payload_available payload_not_available qos state_topic"""
+SHARED_OPTIONS: tuple[str, ...] = tuple(_SHARED.split())
+# One-word entity names too common to be useful as an alias on their own:
+# "Desk Power" is not also "Power".
+_GENERIC = """battery contact current door energy fan humidity illuminance lamp light
+lock motion occupancy power pressure relay sensor state status switch temperature
+voltage"""
+_GENERIC_NAMES = frozenset(_GENERIC.split())
 
 _TOPIC_RE = re.compile(
     r"(?P<component>\w+)/(?:(?P<node_id>[a-zA-Z0-9_-]+)/)?"
@@ -189,14 +56,13 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "sensor": ("state_topic",),
     "binary_sensor": ("state_topic",),
 }
+_WHITE_RANGE = ("min_mireds", "max_mireds", "min_kelvin", "max_kelvin")
 _POSITIVE = ("brightness_scale", "precision", "temp_step", "speed_range_min")
 _NUMBERS = (
-    "brightness_scale",
+    *_POSITIVE,
+    *_WHITE_RANGE,
     "min_temp",
     "max_temp",
-    "precision",
-    "temp_step",
-    "speed_range_min",
     "speed_range_max",
     "position_open",
     "position_closed",
@@ -212,14 +78,17 @@ class DiscoveryError(AssistantError):
 
 
 def discovery_subscription(prefix: str = DEFAULT_PREFIX) -> list[str]:
-    """Topic filters matching every discovery config topic."""
+    """Topic filters matching every discovery config topic (device-based too)."""
     return [f"{prefix}/+/+/config", f"{prefix}/+/+/+/config"]
 
 
 def parse_discovery_topic(
     topic: str, prefix: str = DEFAULT_PREFIX
 ) -> tuple[str, str | None, str] | None:
-    """Split a config topic into (component, node_id, object_id), else None."""
+    """Split a config topic into (component, node_id, object_id), else None.
+
+    The component is ``"device"`` for a device-based discovery topic.
+    """
     if not topic.startswith(f"{prefix}/"):
         return None
     match = _TOPIC_RE.fullmatch(topic[len(prefix) + 1 :])
@@ -228,50 +97,14 @@ def parse_discovery_topic(
     return match["component"], match["node_id"], match["object_id"]
 
 
-def _expand(table: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
-    return {names.get(key, key): value for key, value in table.items()}
-
-
-def _with_base(topic: str, base: str) -> str:
-    if topic.startswith("~"):
-        topic = base + topic[1:]
-    if topic.endswith("~"):
-        topic = topic[:-1] + base
-    return topic
-
-
-def expand_config(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Full key names everywhere, then the "~" base topic substituted."""
-    config = _expand(payload, ABBREVIATIONS)
-    for key, names in (
-        ("device", DEVICE_ABBREVIATIONS),
-        ("origin", ORIGIN_ABBREVIATIONS),
-    ):
-        if isinstance(config.get(key), Mapping):
-            config[key] = _expand(config[key], names)
-    availability = config.get("availability")
-    if isinstance(availability, Mapping):
-        availability = [availability]
-    if isinstance(availability, list):
-        config["availability"] = [
-            _expand(entry, ABBREVIATIONS) if isinstance(entry, Mapping) else entry
-            for entry in availability
-        ]
-    base = config.pop("~", None)
-    if isinstance(base, str):
-        for key, value in config.items():
-            if key.endswith("topic") and isinstance(value, str):
-                config[key] = _with_base(value, base)
-        for entry in config.get("availability") or ():
-            if isinstance(entry, dict) and isinstance(entry.get("topic"), str):
-                entry["topic"] = _with_base(entry["topic"], base)
-    return config
+def _availability(config: Mapping[str, Any]) -> list[Any]:
+    entries = config.get("availability")
+    return entries if isinstance(entries, list) else []
 
 
 def _topics(config: Mapping[str, Any]) -> list[tuple[str, Any]]:
     found = [(key, value) for key, value in config.items() if key.endswith("_topic")]
-    availability = config.get("availability")
-    for i, entry in enumerate(availability if isinstance(availability, list) else ()):
+    for i, entry in enumerate(_availability(config)):
         if isinstance(entry, Mapping):
             found.append((f"availability[{i}].topic", entry.get("topic")))
     return found
@@ -295,7 +128,13 @@ def _problem(component: str, config: Mapping[str, Any]) -> tuple[str, str] | Non
         return "schema", f"light schema '{schema}' is not supported"
     if not isinstance(config.get("device", {}), Mapping):
         return "device", "must be an object"
+    if config.get("availability_mode", "latest") not in ("latest", "all", "any"):
+        return "availability_mode", "must be latest, all or any"
     return _value_problem(config)
+
+
+def _template_problem(value: Any) -> str | None:
+    return validate_template(value) if isinstance(value, str) else "must be a string"
 
 
 def _value_problem(config: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -303,21 +142,24 @@ def _value_problem(config: Mapping[str, Any]) -> tuple[str, str] | None:
         value = config.get(key, 1)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return key, "must be a number"
-        if value <= 0 and key in _POSITIVE:
+        if value <= 0 and key in (*_POSITIVE, *_WHITE_RANGE):
             return key, "must be greater than 0"
     for low, high in (("min_temp", "max_temp"), ("speed_range_min", "speed_range_max")):
         if config.get(low, -1e9) >= config.get(high, 1e9):
             return high, f"must be greater than {low}"
+    if config.get("position_open", 100) == config.get("position_closed", 0):
+        return "position_open", "must differ from position_closed"
     for key in ("modes", "supported_color_modes"):
         value = config.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return key, "must be a list of strings"
     for key, value in config.items():
-        if key.endswith("_template"):
-            if not isinstance(value, str):
-                return key, "must be a string"
-            if error := validate_template(value):
-                return key, error
+        if key.endswith("_template") and (error := _template_problem(value)):
+            return key, error
+    for i, entry in enumerate(_availability(config)):
+        template = entry.get("value_template") if isinstance(entry, Mapping) else None
+        if template is not None and (error := _template_problem(template)):
+            return f"availability[{i}].value_template", error
     return None
 
 
@@ -335,6 +177,14 @@ def _friendly_name(name: str, device_name: str) -> str:
     if name and device_name and not name.lower().startswith(device_name.lower()):
         return f"{device_name} {name}"
     return name or device_name
+
+
+def _alias(name: str, friendly: str) -> tuple[str, ...]:
+    """The entity's own name as an alias of a combined name, unless too generic."""
+    if not name or name == friendly:
+        return ()
+    generic = len(name.split()) == 1 and name.lower() in _GENERIC_NAMES
+    return () if generic else (name,)
 
 
 def _area(config: Mapping[str, Any]) -> str | None:
@@ -365,46 +215,139 @@ def _entity_id(component: str, config: Mapping[str, Any], *names: str) -> str:
     return f"{component}.{slug}"
 
 
-def entity_from_discovery(
-    topic: str, payload: bytes, prefix: str = DEFAULT_PREFIX
-) -> Entity | None:
-    """Build the entity a retained discovery message describes.
+def _entity(
+    component: str, config: dict[str, Any], source: str, topic_id: str, fallback: str
+) -> Entity:
+    """The entity a validated discovery config describes."""
+    own_name, device_name = _names(config)
+    friendly = _friendly_name(own_name, device_name)
+    return Entity(
+        entity_id=_entity_id(component, config, friendly, topic_id),
+        domain=Domain(component),
+        name=friendly or fallback.replace("_", " ").strip().title(),
+        area=_area(config),
+        config=config,
+        # "Hallway Switch Hallway Light" can also be called "Hallway Light"
+        aliases=_alias(own_name, friendly),
+        source=source,
+    )
 
-    An empty payload means the entity was deleted: this returns None and the
-    caller should call ``DeviceRegistry.remove_by_source(topic)``.
-    Raises DiscoveryError (naming the topic) when the message is unusable.
-    """
+
+def _parse(topic: str, prefix: str) -> tuple[str, str | None, str]:
     parsed = parse_discovery_topic(topic, prefix)
     if parsed is None:
         raise DiscoveryError(f"{topic}: not a discovery config topic")
-    if not payload:
-        _LOGGER.debug("Discovery config on %s was deleted", topic)
-        return None
-    component, node_id, object_id = parsed
-    if component not in SUPPORTED_COMPONENTS:
-        raise DiscoveryError(f"{topic}: unsupported component '{component}'")
+    return parsed
+
+
+def _load(topic: str, payload: bytes) -> dict[str, Any]:
     try:
         data = json.loads(payload)
     except (ValueError, RecursionError) as err:
         raise DiscoveryError(f"{topic}: invalid JSON ({err})") from None
     if not isinstance(data, dict):
         raise DiscoveryError(f"{topic}: payload is not a JSON object")
-    config = expand_config(data)
+    return data
+
+
+def entity_from_discovery(
+    topic: str, payload: bytes, prefix: str = DEFAULT_PREFIX
+) -> Entity | None:
+    """Build the entity a single-component discovery message describes.
+
+    An empty payload means the entity was deleted: this returns None and the
+    caller should call ``DeviceRegistry.remove_by_source(topic)``.
+    Raises DiscoveryError (naming the topic) when the message is unusable, and
+    for a device-based topic, which needs ``entities_from_discovery``.
+    """
+    component, node_id, object_id = _parse(topic, prefix)
+    if component == DEVICE:
+        raise DiscoveryError(
+            f"{topic}: a device discovery message (use entities_from_discovery)"
+        )
+    if not payload:
+        _LOGGER.debug("Discovery config on %s was deleted", topic)
+        return None
+    if component not in SUPPORTED_COMPONENTS:
+        raise DiscoveryError(f"{topic}: unsupported component '{component}'")
+    config = expand_config(_load(topic, payload))
     if problem := _problem(component, config):
         raise DiscoveryError(f"{topic}: {problem[0]}: {problem[1]}")
-    own_name, device_name = _names(config)
-    friendly = _friendly_name(own_name, device_name)
     topic_id = f"{node_id}_{object_id}" if node_id else object_id
-    return Entity(
-        entity_id=_entity_id(component, config, friendly, topic_id),
-        domain=Domain(component),
-        name=friendly or object_id.replace("_", " ").strip().title(),
-        area=_area(config),
-        config=config,
-        # "Hallway Switch Hallway Light" can also be called "Hallway Light"
-        aliases=(own_name,) if own_name and friendly != own_name else (),
-        source=topic,
-    )
+    return _entity(component, config, topic, topic_id, object_id)
+
+
+def entities_from_discovery(
+    topic: str, payload: bytes, prefix: str = DEFAULT_PREFIX
+) -> list[Entity] | None:
+    """Every entity a discovery message describes, in either form.
+
+    A device-based message gives one entity per usable component, each with the
+    source ``<topic>#<component_id>``; a component that can't be used (or whose
+    platform isn't supported) is skipped with a warning. None means the payload
+    is empty: everything from ``topic`` is gone (``DeviceRegistry.remove_by_topic``).
+    Pass a list to ``DeviceRegistry.replace_topic``, which also drops components
+    left out of a new announcement. Raises DiscoveryError (naming the topic) when
+    the message as a whole is unusable.
+    """
+    component, node_id, object_id = _parse(topic, prefix)
+    if component != DEVICE:
+        entity = entity_from_discovery(topic, payload, prefix)
+        return None if entity is None else [entity]
+    if not payload:
+        _LOGGER.debug("Device discovery config on %s was deleted", topic)
+        return None
+    shared = expand_abbreviations(_load(topic, payload))
+    for key in ("device", "components"):
+        if not isinstance(shared.get(key), Mapping):
+            raise DiscoveryError(f"{topic}: {key}: required (an object)")
+    topic_id = f"{node_id}_{object_id}" if node_id else object_id
+    entities = []
+    for component_id, raw in shared["components"].items():
+        try:
+            entity = _component(topic, shared, str(component_id), raw, topic_id)
+        except DiscoveryError as err:
+            _LOGGER.warning(
+                "Skipping component %s of %s: %s", component_id, topic, err.message
+            )
+            continue
+        if entity is not None:
+            entities.append(entity)
+    return entities
+
+
+def _component(
+    topic: str, shared: Mapping[str, Any], component_id: str, raw: Any, topic_id: str
+) -> Entity | None:
+    """One component of a device-based message; None when it only names a platform
+    (HA's way of removing it)."""
+    if not isinstance(raw, Mapping):
+        raise DiscoveryError("must be an object")
+    config = expand_abbreviations(raw)
+    platform = config.pop("platform", None)
+    if not config:
+        return None
+    if not isinstance(platform, str) or not platform:
+        raise DiscoveryError("platform: required")
+    if platform not in SUPPORTED_COMPONENTS:
+        raise DiscoveryError(f"platform: unsupported component '{platform}'")
+    own = ("availability", "availability_topic")  # HA allows one form, not both
+    inherit = [
+        key for key in SHARED_OPTIONS if key not in own or not config.keys() & own
+    ]
+    for key in inherit:
+        if key in shared and key not in config:
+            config[key] = copy.deepcopy(shared[key])
+    config["device"] = shared["device"]
+    if "origin" in shared:
+        config["origin"] = shared["origin"]
+    base = config.pop("~", shared.get("~"))
+    if isinstance(base, str):
+        apply_base(config, base)
+    if problem := _problem(platform, config):
+        raise DiscoveryError(f"{problem[0]}: {problem[1]}")
+    source = f"{topic}#{component_id}"
+    return _entity(platform, config, source, f"{topic_id}_{component_id}", component_id)
 
 
 def entity_from_table(table: Mapping[str, Any], where: str) -> Entity:
@@ -420,11 +363,7 @@ def entity_from_table(table: Mapping[str, Any], where: str) -> Entity:
     area = table.get("area")
     if area is not None and not isinstance(area, str):
         raise DiscoveryError(f"{where}.area: must be a string")
-    aliases = table.get("aliases", ())
-    if not isinstance(aliases, list | tuple) or not all(
-        isinstance(alias, str) for alias in aliases
-    ):
-        raise DiscoveryError(f"{where}.aliases: must be a list of strings")
+    aliases = _strings(table.get("aliases", ()), f"{where}.aliases")
     config = expand_config({k: v for k, v in table.items() if k not in _TABLE_ONLY})
     if problem := _problem(component, config):
         raise DiscoveryError(f"{where}.{problem[0]}: {problem[1]}")
@@ -434,6 +373,46 @@ def entity_from_table(table: Mapping[str, Any], where: str) -> Entity:
         name=name.strip(),
         area=(area or "").strip() or _area(config),
         config=config,
-        aliases=tuple(alias.strip() for alias in aliases if alias.strip()),
+        aliases=aliases,
         source="config",
     )
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    """A list of strings, stripped, blanks dropped; DiscoveryError otherwise."""
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(item, str) for item in value
+    ):
+        raise DiscoveryError(f"{where}: must be a list of strings")
+    return tuple(item.strip() for item in value if item.strip())
+
+
+def apply_overrides(
+    entity: Entity, overrides: Mapping[str, Any], where: str = "overrides"
+) -> Entity:
+    """``entity`` with the ``name``, ``area`` and ``aliases`` config.toml gives it.
+
+    ``name`` replaces the spoken name (the entity_id stays), ``area`` the room
+    ("" for none), and ``aliases`` are added to the entity's own (duplicates and
+    the name itself dropped, ignoring case). Other keys (what the caller matched
+    on) are ignored. Raises DiscoveryError, naming ``where``, for a bad value.
+    """
+    changes: dict[str, Any] = {}
+    if "name" in overrides:
+        name = overrides["name"]
+        if not isinstance(name, str) or not name.strip():
+            raise DiscoveryError(f"{where}.name: must be a non-empty string")
+        changes["name"] = name.strip()
+    if "area" in overrides:
+        area = overrides["area"]
+        if area is not None and not isinstance(area, str):
+            raise DiscoveryError(f"{where}.area: must be a string")
+        changes["area"] = (area or "").strip() or None
+    extra = _strings(overrides.get("aliases", ()), f"{where}.aliases")
+    seen = {changes.get("name", entity.name).casefold()}
+    aliases = []
+    for alias in (*entity.aliases, *extra):
+        if alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            aliases.append(alias)
+    return dataclasses.replace(entity, aliases=tuple(aliases), **changes)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .describe import format_number, spoken_name
+from .describe import format_number, spoken_name, upper_first
 from .devices import (
     Command,
     DeviceRegistry,
@@ -32,9 +32,13 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "pink": (255, 105, 180),
     "white": (255, 255, 255),
     "warm white": (255, 200, 140),
+    "cool white": (220, 235, 255),
     "cyan": (0, 255, 255),
     "magenta": (255, 0, 255),
 }
+
+WHITE_KELVIN: dict[str, int] = {"warm white": 2700, "white": 4000, "cool white": 6500}
+"""Whites go to a light's colour temperature when it has one."""
 
 NOT_UNDERSTOOD = "Sorry, I didn't understand that."
 
@@ -60,6 +64,45 @@ class Response:
     speech: str
     commands: list[Command] = field(default_factory=list)
     success: bool = True
+    confirm: str | None = None
+    """A yes/no question: ``commands`` wait for the answer (``speech`` says them)."""
+    actions: list[tuple[str, Operation, object]] = field(default_factory=list)
+    """(entity_id, operation, value) behind ``commands``, for optimistic states."""
+
+
+def needs_confirmation(rules: Sequence[str], entity: Entity, op: Operation) -> bool:
+    """Rules: "lock.unlock", "cover.open:garage" (with device class) or
+    "lock.back_door:unlock" (one entity and operation)."""
+    domains = {d.value for d in Domain}
+    for rule in rules:
+        left, _, right = rule.partition(":")
+        kind, _, rest = left.partition(".")
+        if kind in domains and rest in {o.value for o in Operation}:
+            if (
+                entity.domain == kind
+                and op == rest
+                and (not right or entity.config.get("device_class") == right)
+            ):
+                return True
+        elif left == entity.entity_id and right == op:
+            return True
+    return False
+
+
+_INFINITIVES = {
+    "Turning on": "turn on",
+    "Turning off": "turn off",
+    "Opening": "open",
+    "Closing": "close",
+    "Locking": "lock",
+    "Unlocking": "unlock",
+    "Setting": "set",
+    "Turning": "turn",
+}
+
+
+def _infinitive(verb: str) -> str:
+    return _INFINITIVES.get(verb, verb.lower())
 
 
 def _duration(seconds: int) -> str:
@@ -80,10 +123,18 @@ class IntentHandler:
         *,
         clock: Callable[[], datetime] = datetime.now,
         start_timer: Callable[[int], None] | None = None,
+        confirm: Sequence[str] = (),
     ) -> None:
         self._registry = registry
         self._clock = clock
         self._start_timer = start_timer
+        self._confirm = tuple(confirm)
+
+    def committed(self, response: Response) -> None:
+        """The commands were published: devices without state topics now have
+        the state the commands imply."""
+        for entity_id, op, value in response.actions:
+            self._registry.apply_commands(entity_id, op, value)
 
     def handle(self, intent: Intent | None) -> Response:
         if intent is None:
@@ -113,6 +164,24 @@ class IntentHandler:
                     "Setting",
                     lambda e: (Operation.SET_TEMPERATURE, temperature),
                     suffix=f" to {format_number(temperature)} degrees",
+                    domains={Domain.CLIMATE},
+                )
+            if name == "HassSetPosition":
+                position = int(intent.slots["position"])
+                return self._act(
+                    intent,
+                    "Setting",
+                    lambda e: (Operation.SET_POSITION, position),
+                    suffix=f" to {position} percent",
+                    domains={Domain.COVER},
+                )
+            if name == "HassClimateSetMode":
+                mode = str(intent.slots["hvac_mode"])
+                return self._act(
+                    intent,
+                    "Setting",
+                    lambda e: (Operation.SET_HVAC_MODE, mode),
+                    suffix=f" to {mode.replace('_', ' ')} mode",
                     domains={Domain.CLIMATE},
                 )
             if name == "HassGetState":
@@ -163,14 +232,23 @@ class IntentHandler:
             targets = [e for e in targets if e.domain in domains] or targets
         commands: list[Command] = []
         done: list[Entity] = []
+        actions: list[tuple[str, Operation, object]] = []
         first_error: CapabilityError | None = None
+        confirm = False
         for entity in targets:
             op, value = op_for(entity)
             try:
+                if not self._registry.is_available(entity.entity_id):
+                    raise CapabilityError(
+                        "offline", f"{upper_first(spoken_name(entity))} is offline."
+                    )
                 commands.extend(build_commands(entity, op, value))
-                done.append(entity)
             except CapabilityError as err:
                 first_error = first_error or err
+                continue
+            done.append(entity)
+            actions.append((entity.entity_id, op, value))
+            confirm = confirm or needs_confirmation(self._confirm, entity, op)
         if not done:
             assert first_error is not None
             return Response(first_error.message, success=False)
@@ -179,7 +257,11 @@ class IntentHandler:
         else:
             kind = _DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
             what = f"the {kind} in the {str(intent.slots.get('area', '')).lower()}"
-        return Response(f"{verb} {what}{suffix}.", commands)
+        speech = f"{verb} {what}{suffix}."
+        if confirm:
+            question = f"Are you sure you want to {_infinitive(verb)} {what}{suffix}?"
+            return Response(speech, commands, confirm=question, actions=actions)
+        return Response(speech, commands, actions=actions)
 
     def _light_set(self, intent: Intent) -> Response:
         if "brightness" in intent.slots:
@@ -187,16 +269,28 @@ class IntentHandler:
             return self._act(
                 intent,
                 "Setting",
-                lambda e: (Operation.SET_BRIGHTNESS, pct),
+                lambda e: (
+                    Operation.SET_POSITION if e.domain == Domain.COVER
+                    else Operation.SET_BRIGHTNESS,
+                    pct,
+                ),  # "set the blinds to 40 percent" is a position
                 suffix=f" to {pct} percent",
-            )
+            )  # fmt: skip
         color = str(intent.slots.get("color", ""))
         rgb = COLORS.get(color)
         if rgb is None:
             return Response(f"I don't know the colour {color}.", success=False)
-        return self._act(
-            intent, "Turning", lambda e: (Operation.SET_COLOR, rgb), suffix=f" {color}"
-        )
+        kelvin = WHITE_KELVIN.get(color)
+
+        def operation(entity: Entity) -> tuple[Operation, object]:
+            if kelvin and (
+                entity.supports(Operation.SET_COLOR_TEMP)
+                and (color != "white" or not entity.supports(Operation.SET_COLOR))
+            ):
+                return Operation.SET_COLOR_TEMP, kelvin
+            return Operation.SET_COLOR, rgb
+
+        return self._act(intent, "Turning", operation, suffix=f" {color}")
 
     def _get_state(self, intent: Intent) -> Response:
         targets = self._targets(intent)

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 
-from .app import Assistant
+from .app import Assistant, fan_out
 from .audio import AudioChunk
 from .config import AudioConfig
 from .events import EventCallback, EventType, PipelineEvent
@@ -44,15 +44,19 @@ class LiveAssistant:
         self._assistant = assistant
         self._pipeline = assistant.pipeline
         self._pipeline.speak_replies = False  # replies are streamed to the speaker here
+        self._forward = fan_out(self._pipeline.event_callback, event_callback)
         self._pipeline.event_callback = self._on_event
+        assistant.link.controls = self
         self._cfg = cfg
+        self._confirm_seconds = assistant.cfg.homeassistant.confirm_seconds
+        self._speaking = asyncio.Lock()
         self._mic = mic or SoundDeviceMicrophone(
             cfg.input_device, cfg.retry_max_seconds
         )
         self._player = player or SoundDevicePlayer(cfg.output_device)
-        self._forward = event_callback
         self._queue: asyncio.Queue[AudioChunk] = asyncio.Queue(maxsize=_QUEUE_CHUNKS)
         self.muted = cfg.muted
+        self._tasks: set[asyncio.Future[None]] = set()
         self._waiting = True
         self._alive = time.monotonic()
 
@@ -67,11 +71,32 @@ class LiveAssistant:
                 self._beep(WAKE_TONE)
             elif event.type == EventType.VAD_END and event.data.get("state") == "done":
                 self._beep(DONE_TONE)
-        if self._forward is not None:
-            self._forward(event)
+        self._forward(event)
 
     def _beep(self, tone: AudioChunk) -> None:
         threading.Thread(target=self._player.play, args=([tone],), daemon=True).start()
+
+    def set_wake_threshold(self, threshold: float) -> None:
+        wake = self._pipeline.wake
+        if wake is not None and hasattr(wake, "threshold"):
+            wake.threshold = threshold
+            _LOGGER.info("Wake word threshold now %.2f", threshold)
+
+    def announce(self, text: str) -> None:
+        """Speak ``text`` now (from Home Assistant), after any reply in progress."""
+        task = asyncio.ensure_future(self._announce(text))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _announce(self, text: str) -> None:
+        tts = self._pipeline.tts
+        if tts is None:
+            return
+        async with self._speaking:
+            _LOGGER.info("Announcing %r", text)
+            self._emit(EventType.TTS_START, text=text, announcement=True)
+            done = await asyncio.to_thread(self._player.play, tts.synthesize(text))
+            self._emit(EventType.TTS_END, completed=done, announcement=True)
 
     def set_muted(self, muted: bool) -> None:
         self.muted = muted
@@ -89,14 +114,14 @@ class LiveAssistant:
         _LOGGER.info("Ready: listening for %s", self._assistant.cfg.wake.model)
         chunks = self._chunks()
         pending: Detection | None = None
-        followup = False
+        followup = 0.0
         try:
             while True:
                 try:
                     pending, followup = await self._turn(chunks, pending, followup)
                 except Exception:  # one bad utterance never stops the service
                     _LOGGER.exception("This command failed; listening again")
-                    pending, followup = None, False
+                    pending, followup = None, 0.0
         finally:
             watchdog.cancel()
             await asyncio.to_thread(self._mic.stop)
@@ -105,30 +130,33 @@ class LiveAssistant:
         self,
         chunks: AsyncIterator[AudioChunk],
         pending: Detection | None,
-        followup: bool,
-    ) -> tuple[Detection | None, bool]:
-        """One command; returns (wake word heard during the reply, follow up?)."""
+        followup: float,
+    ) -> tuple[Detection | None, float]:
+        """One command; returns (wake word heard during the reply, seconds to listen
+        for a follow-up without the wake word; 0 for none)."""
         if pending is not None:
             result = await self._pipeline.run_stream(chunks, detection=pending)
         elif followup:
             result = await self._pipeline.run_stream(
-                chunks,
-                detection=Detection("follow-up", 1.0, 0),
-                start_timeout=self._cfg.followup_seconds,
+                chunks, detection=Detection("follow-up", 1.0, 0), start_timeout=followup
             )
         else:
             result = await self._pipeline.run_stream(chunks)
         if result is None or result.transcript is None:
-            return None, False
-        barge = await self.speak(result.response) if result.response else None
-        if barge is None:
-            self._drain()  # what the microphone heard of our own reply
-        again = (
-            barge is None
-            and self._cfg.followup_seconds > 0
-            and result.intent is not None
-        )
-        return barge, again
+            self._pipeline.cancel_confirmation()  # a question nobody answered
+            return None, 0.0
+        barge = None
+        if result.response:
+            async with self._speaking:
+                barge = await self.speak(result.response)
+        if barge is not None:
+            return barge, 0.0
+        self._drain()  # what the microphone heard of our own reply
+        if result.awaiting_confirmation:
+            return None, self._confirm_seconds
+        if result.intent is not None:
+            return None, self._cfg.followup_seconds
+        return None, 0.0
 
     async def _chunks(self) -> AsyncIterator[AudioChunk]:
         while True:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .config import MqttConfig
-from .devices import Command, DeviceRegistry
-from .discovery import DiscoveryError, discovery_subscription, entity_from_discovery
+from .devices import Command, DeviceRegistry, Entity
+from .discovery import DiscoveryError, discovery_subscription, entities_from_discovery
 from .errors import MqttError
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,12 +30,23 @@ class HomeAssistantMqtt:
         cfg: MqttConfig,
         registry: DeviceRegistry,
         on_devices_changed: Callable[[], None] | None = None,
+        *,
+        will: tuple[str, str] | None = None,
+        adjust: Callable[[Entity], Entity] | None = None,
     ) -> None:
         import paho.mqtt.client as paho
 
         self._cfg = cfg
         self.registry = registry
         self._on_devices_changed = on_devices_changed
+        self._adjust: Callable[[Entity], Entity] = adjust or (lambda entity: entity)
+        """Applied to each learned entity (per-device overrides from the config)."""
+        self._handlers: dict[str, Callable[[str, bytes], None]] = {}
+        self._inflight: list[Any] = []
+        self.ignored_topics: set[str] = set()
+        """Discovery topics that are not devices to control (the assistant's own)."""
+        self.on_connected: list[Callable[[], None]] = []
+        """Called on the event loop after every (re)connection."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connected: asyncio.Event | None = None
         self._connect_error: str | None = None
@@ -45,14 +56,51 @@ class HomeAssistantMqtt:
         self._client = paho.Client(
             paho.CallbackAPIVersion.VERSION2,
             client_id=cfg.client_id,
-            protocol=paho.MQTTv311,
+            protocol=paho.MQTTv5 if cfg.protocol == "5" else paho.MQTTv311,
         )
         if cfg.username:
             self._client.username_pw_set(cfg.username, cfg.password)
+        if cfg.tls:
+            self._set_tls()
+        if will is not None:
+            self._client.will_set(will[0], will[1], qos=_QOS, retain=True)
         self._client.reconnect_delay_set(1, 30)
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
+
+    def _set_tls(self) -> None:
+        import ssl
+
+        cfg = self._cfg
+        try:
+            self._client.tls_set(
+                ca_certs=cfg.tls_ca_file,
+                certfile=cfg.tls_cert_file,
+                keyfile=cfg.tls_key_file,
+                cert_reqs=ssl.CERT_REQUIRED,
+            )
+        except (OSError, ssl.SSLError, ValueError) as err:
+            raise MqttError(
+                "mqtt-tls", f"mqtt.tls_*: cannot use the certificates: {err}"
+            ) from None
+        self._client.tls_insecure_set(cfg.tls_insecure)
+
+    def subscribe(self, topic: str, handler: Callable[[str, bytes], None]) -> None:
+        """Route messages on ``topic`` (no wildcards) to ``handler`` on the loop."""
+        self._handlers[topic] = handler
+        self._subscribed.add(topic)
+        if self._client.is_connected():
+            self._client.subscribe(topic, _QOS)
+
+    def publish_message(
+        self, topic: str, payload: str, *, retain: bool = False
+    ) -> None:
+        """Publish without waiting (states, events); dropped while disconnected."""
+        if self._client.is_connected():
+            info = self._client.publish(topic, payload, qos=_QOS, retain=retain)
+            self._inflight = [i for i in self._inflight if not i.is_published()]
+            self._inflight.append(info)
 
     @property
     def where(self) -> str:
@@ -118,7 +166,13 @@ class HomeAssistantMqtt:
             if time.monotonic() - self._last_message >= _QUIET_SECONDS:
                 break
 
-    async def stop(self) -> None:
+    async def stop(self, farewell: tuple[str, str] | None = None) -> None:
+        """Disconnect, first publishing ``farewell`` (topic, payload; retained)."""
+        if farewell is not None and self._client.is_connected():
+            self.publish_message(*farewell, retain=True)
+        for info in self._inflight:  # events and states still on their way
+            if self._client.is_connected() and not info.is_published():
+                await asyncio.to_thread(info.wait_for_publish, 2.0)
         self._client.disconnect()
         self._client.loop_stop()
 
@@ -167,6 +221,9 @@ class HomeAssistantMqtt:
             _LOGGER.debug("Subscribed to %s", topics)
         if self._loop is not None and self._connected is not None:
             self._loop.call_soon_threadsafe(self._connected.set)
+            if not reason.is_failure:
+                for callback in self.on_connected:
+                    self._loop.call_soon_threadsafe(callback)
 
     def _on_disconnect(
         self, client: Any, userdata: Any, flags: Any, reason: Any, props: Any
@@ -186,8 +243,12 @@ class HomeAssistantMqtt:
     # -- message handling (event loop) -------------------------------------------
 
     def _handle(self, topic: str, payload: bytes) -> None:
+        if topic in self.ignored_topics:
+            return
         try:
-            if topic.startswith(self._cfg.discovery_prefix + "/") and topic.endswith(
+            if topic in self._handlers:
+                self._handlers[topic](topic, payload)
+            elif topic.startswith(self._cfg.discovery_prefix + "/") and topic.endswith(
                 "/config"
             ):
                 self._discovered(topic, payload)
@@ -198,23 +259,26 @@ class HomeAssistantMqtt:
 
     def _discovered(self, topic: str, payload: bytes) -> None:
         try:
-            entity = entity_from_discovery(topic, payload, self._cfg.discovery_prefix)
+            found = entities_from_discovery(topic, payload, self._cfg.discovery_prefix)
+            entities = [self._adjust(e) for e in found or ()]
         except DiscoveryError as err:
             _LOGGER.warning("Skipping device: %s", err.message)
             return
-        if entity is None:
-            removed = self.registry.remove_by_source(topic)
-            if removed is not None:
+        if found is None:
+            for removed in self.registry.remove_by_topic(topic):
                 _LOGGER.info("Forgot %s (%s)", removed.name, removed.entity_id)
         else:
-            entity = self.registry.upsert(entity)
-            _LOGGER.debug(
-                "Learned %s (%s) from %s", entity.name, entity.entity_id, topic
-            )
-            new = [t for t in entity.state_topics() if t not in self._subscribed]
-            if new:
-                self._subscribed.update(new)
-                self._client.subscribe([(t, _QOS) for t in new])
+            stored, removed_now = self.registry.replace_topic(topic, entities)
+            for removed in removed_now:
+                _LOGGER.info("Forgot %s (%s)", removed.name, removed.entity_id)
+            for entity in stored:
+                _LOGGER.debug(
+                    "Learned %s (%s) from %s", entity.name, entity.entity_id, topic
+                )
+                new = [t for t in entity.state_topics() if t not in self._subscribed]
+                if new:
+                    self._subscribed.update(new)
+                    self._client.subscribe([(t, _QOS) for t in new])
         self._devices_changed()
 
     def _devices_changed(self) -> None:

@@ -17,7 +17,7 @@ from .devices import Command
 from .errors import AssistantError
 from .events import EventCallback, EventType, PipelineEvent
 from .handle import IntentHandler, Response
-from .intent import Intent, IntentRecognizer
+from .intent import Intent, IntentRecognizer, normalize
 from .stt import Transcriber
 from .tts import Synthesizer
 from .vad import Endpointer, SegmentState
@@ -48,6 +48,8 @@ class RunResult:
         default_factory=lambda: dict.fromkeys(TIMING_KEYS, 0.0)
     )
     error: str | None = None
+    awaiting_confirmation: bool = False
+    """The response is a yes/no question; the answer comes as the next command."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +62,24 @@ class RunResult:
             "response": self.response,
             "timings_ms": {k: round(self.timings_ms[k], 2) for k in TIMING_KEYS},
         }
+
+
+_YES = {"yes", "yeah", "yep", "sure", "confirm", "ok", "okay", "do it", "yes please",
+        "of course", "go ahead", "affirmative", "please do"}  # fmt: skip
+_NO = {"no", "nope", "cancel", "don't", "do not", "stop", "never mind", "no thanks",
+       "no thank you", "negative", "abort"}  # fmt: skip
+
+
+def confirmation_answer(text: str) -> bool | None:
+    """True for yes, False for no, None for anything else."""
+    words = normalize(text).split()
+    for size in (3, 2, 1):
+        head = " ".join(words[:size])
+        if head in _YES:
+            return True
+        if head in _NO:
+            return False
+    return None
 
 
 def _ms(start: float) -> float:
@@ -100,6 +120,7 @@ class Pipeline:
         self.event_callback = event_callback
         self._record_dir = record_dir
         self._last_wake_ms: int | None = None
+        self._pending: Response | None = None
 
     def _emit(self, kind: EventType, **data: Any) -> None:
         if self.event_callback is not None:
@@ -233,19 +254,37 @@ class Pipeline:
         self, result: RunResult, text: str, speech_end_wait_ms: float
     ) -> None:
         start = time.perf_counter()
-        try:
-            intent = await asyncio.to_thread(self.recognizer.recognize, text)
-        except AssistantError as err:
-            self._failed(result, err)
-            return
+        pending, self._pending = self._pending, None
+        answer = confirmation_answer(text) if pending is not None else None
+        if pending is not None and answer is not None:
+            intent: Intent | None = Intent(
+                "HassConfirm" if answer else "HassCancel", {}, normalize(text)
+            )
+        else:
+            try:
+                intent = await asyncio.to_thread(self.recognizer.recognize, text)
+            except AssistantError as err:
+                self._failed(result, err)
+                return
         result.timings_ms["intent"] = _ms(start)
         result.intent = intent
         _LOGGER.info("Intent: %s", intent.as_dict() if intent else None)
-        self._emit(EventType.INTENT_END, intent=intent.as_dict() if intent else None)
+        self._emit(
+            EventType.INTENT_END,
+            intent=intent.as_dict() if intent else None,
+            text=text,
+            confidence=intent.confidence if intent else 0.0,
+        )
 
         start = time.perf_counter()
-        response: Response = self.handler.handle(intent)
-        if response.commands:
+        if pending is not None and answer is not None:
+            response = pending if answer else Response("Okay, I won't.")
+        else:
+            response = self.handler.handle(intent)
+        if response.confirm and response is not pending:
+            self._pending = response  # ask first; act on "yes"
+            result.awaiting_confirmation = True
+        elif response.commands:
             try:
                 await self.publisher.publish(response.commands)
             except AssistantError as err:
@@ -255,17 +294,23 @@ class Pipeline:
                 )
             else:
                 result.commands = list(response.commands)
+                self.handler.committed(response)
         result.timings_ms["action"] = _ms(start)
-        result.response = response.speech
-        self._emit(
-            EventType.ACTION_END, commands=len(result.commands), speech=response.speech
-        )
+        speech = response.confirm if result.awaiting_confirmation else response.speech
+        result.response = speech
+        self._emit(EventType.ACTION_END, commands=len(result.commands), speech=speech)
         result.timings_ms["total_after_speech_end"] = (
             speech_end_wait_ms
             + result.timings_ms["stt"]
             + result.timings_ms["intent"]
             + result.timings_ms["action"]
         )
+
+    def cancel_confirmation(self) -> None:
+        """The question went unanswered: nothing is done."""
+        if self._pending is not None:
+            _LOGGER.info("No answer to %r: cancelled", self._pending.confirm)
+            self._pending = None
 
     async def _speak(self, result: RunResult) -> None:
         if self.tts is None or not self.speak_replies or not result.response:

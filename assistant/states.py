@@ -1,4 +1,5 @@
-"""Entity state: parsing state messages, and the registry of known entities."""
+"""Entity state: parsing state and availability messages, and the registry of known
+entities (which also keeps the state optimistic entities' commands imply)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,16 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .colors import hs_to_rgb, xy_to_rgb
-from .devices import DEFAULT_HVAC_MODES, Domain, Entity, EntityState, config_number
+from .colors import hs_to_rgb, json_color_to_rgb, parse_rgb, xy_to_rgb
+from .devices import (
+    DEFAULT_HVAC_MODES,
+    Domain,
+    Entity,
+    EntityState,
+    Operation,
+    apply_implied_state,
+    config_number,
+)
 from .templates import render_template
 
 __all__ = ["DeviceRegistry", "state_handlers"]
@@ -32,13 +41,6 @@ def _match(text: str, table: Mapping[str, Any]) -> str | None:
     raise ValueError(f"unexpected payload {text!r}")
 
 
-def _rgb(values: Sequence[Any]) -> tuple[int, int, int]:
-    r, g, b = (round(float(v)) for v in values[:3])
-    if not all(0 <= c <= 255 for c in (r, g, b)):
-        raise ValueError(f"colour {values!r} is out of range")
-    return r, g, b
-
-
 def _p_on_off(e: Entity, s: EntityState, text: str) -> None:
     on, off = e.config.get("payload_on", "ON"), e.config.get("payload_off", "OFF")
     table = {"on": e.config.get("state_on", on), "off": e.config.get("state_off", off)}
@@ -53,7 +55,7 @@ def _p_brightness(e: Entity, s: EntityState, text: str) -> None:
 
 
 def _p_rgb(e: Entity, s: EntityState, text: str) -> None:
-    s.rgb = _rgb(text.split(","))
+    s.rgb = parse_rgb(text.split(","))
 
 
 def _p_hs(e: Entity, s: EntityState, text: str) -> None:
@@ -77,17 +79,7 @@ def _p_json_light(e: Entity, s: EntityState, text: str) -> None:
         scale = config_number(e.config, "brightness_scale", 255)
         s.brightness_pct = min(100, round(bri * 100 / scale))
     if isinstance(color := data.get("color"), dict):
-        s.rgb = _json_rgb(color, data.get("color_mode"))
-
-
-def _json_rgb(color: dict[str, Any], mode: Any) -> tuple[int, int, int]:
-    hue = color.get("h", color.get("hue"))
-    sat = color.get("s", color.get("saturation"))
-    if mode == "xy" or (mode != "hs" and "r" not in color and "x" in color):
-        return xy_to_rgb(float(color["x"]), float(color["y"]))
-    if hue is not None and sat is not None and (mode == "hs" or "r" not in color):
-        return hs_to_rgb(float(hue), float(sat))
-    return _rgb([color["r"], color["g"], color["b"]])
+        s.rgb = json_color_to_rgb(color, data.get("color_mode"))
 
 
 def _p_fan_speed(e: Entity, s: EntityState, text: str) -> None:
@@ -119,9 +111,21 @@ _p_lock = _p_table(
 
 
 def _p_position(e: Entity, s: EntityState, text: str) -> None:
+    """HA's cover position: a number, or JSON with a "position" key, in percent
+    of position_closed..position_open."""
+    data: Any = None
+    with contextlib.suppress(ValueError):
+        data = json.loads(text)
+    if isinstance(data, dict):
+        if "position" not in data:
+            raise ValueError("JSON position without a 'position' key")
+        text = str(data["position"])
+    closed = config_number(e.config, "position_closed", 0)
+    opened = config_number(e.config, "position_open", 100)
+    pct = int((float(text) - closed) * 100 // (opened - closed))  # as HA rounds
+    s.position = max(0, min(100, pct))
     if not e.config.get("state_topic"):  # as in HA: the state topic wins
-        closed = config_number(e.config, "position_closed", 0)
-        s.state = "closed" if float(text) == closed else "open"
+        s.state = "closed" if s.position == 0 else "open"
 
 
 def _p_current(e: Entity, s: EntityState, text: str) -> None:
@@ -184,13 +188,16 @@ def state_handlers(entity: Entity) -> _Handlers:
 
 
 class DeviceRegistry:
-    """Known entities, their state, and which state topic feeds which entity."""
+    """Known entities, their state and availability, and which topic feeds which."""
 
     def __init__(self) -> None:
         self._entities: dict[str, Entity] = {}
         self._states: dict[str, EntityState] = {}
         self._by_topic: dict[str, list[str]] = {}
         self._warned: set[tuple[str, str]] = set()
+        # The last payload on each availability topic, most recent last: an entity
+        # that shares a topic (already subscribed to) learns it on arrival.
+        self._avail_payloads: dict[str, str] = {}
 
     def upsert(self, entity: Entity) -> Entity:
         """Add ``entity`` or update the one it describes; return it as stored.
@@ -201,7 +208,7 @@ class DeviceRegistry:
         the same slug), the new one gets ``<entity_id>_2``, ``_3``… instead.
         """
         same = sorted(
-            (other for other in self._entities.values() if _same(other, entity)),
+            (other for other in self._entities.values() if other.same_as(entity)),
             key=lambda other: other.entity_id != entity.entity_id,
         )
         kept = next(
@@ -221,6 +228,10 @@ class DeviceRegistry:
             unit = entity.config.get("unit_of_measurement")
             state.unit = unit if isinstance(unit, str) else None
         self._reindex()
+        mine = {entry.topic for entry in entity.availability()}
+        for topic, text in self._avail_payloads.items():
+            if topic in mine:
+                self._feed(entity, state, topic, _variables(text))
         return entity
 
     def _free_id(self, entity: Entity) -> str:
@@ -251,11 +262,42 @@ class DeviceRegistry:
         return entity
 
     def remove_by_source(self, source: str) -> Entity | None:
-        """Forget the entity learned from discovery topic ``source``."""
+        """Forget the entity learned from ``source`` (a single-component topic, or
+        ``<topic>#<component_id>``)."""
         for entity in self._entities.values():
             if source != "config" and entity.source == source:
                 return self.remove(entity.entity_id)
         return None
+
+    def remove_by_topic(self, topic: str) -> list[Entity]:
+        """Forget every entity learned from discovery topic ``topic``."""
+        return [self.remove(e.entity_id) or e for e in self._from_topic(topic)]
+
+    def replace_topic(
+        self, topic: str, entities: Sequence[Entity]
+    ) -> tuple[list[Entity], list[Entity]]:
+        """Make ``entities`` all that discovery topic ``topic`` describes.
+
+        Each is upserted; entities from ``topic`` not among them (a component
+        left out of a new device announcement) are removed first, unless one of
+        ``entities`` is the same by ``unique_id``. Returns (as stored, removed).
+        """
+        sources = {entity.source for entity in entities}
+        stale = [
+            old
+            for old in self._from_topic(topic)
+            if old.source not in sources and not any(old.same_as(e) for e in entities)
+        ]
+        for old in stale:
+            self.remove(old.entity_id)
+        return [self.upsert(entity) for entity in entities], stale
+
+    def _from_topic(self, topic: str) -> list[Entity]:
+        return [
+            e
+            for e in self._entities.values()
+            if topic != "config" and e.source.partition("#")[0] == topic
+        ]
 
     def get(self, entity_id: str) -> Entity | None:
         return self._entities.get(entity_id)
@@ -271,50 +313,78 @@ class DeviceRegistry:
         return self._states.get(entity_id) or EntityState()
 
     def state_topics(self) -> set[str]:
+        """Every topic to subscribe to: state and availability."""
         return set(self._by_topic)
 
+    def is_available(self, entity_id: str) -> bool:
+        """Whether the entity is available (``Entity.is_available``); False for an
+        unknown id."""
+        entity = self._entities.get(entity_id)
+        return entity is not None and entity.is_available(self.state(entity_id))
+
+    def apply_commands(self, entity_id: str, op: Operation, value: Any = None) -> None:
+        """After ``op`` was published: the state it implies, where no topic reports
+        it (optimistic entities; see ``devices.apply_implied_state``)."""
+        entity, state = self._entities.get(entity_id), self._states.get(entity_id)
+        if entity is None or state is None:
+            return
+        try:
+            apply_implied_state(entity, state, op, value)
+        except (TypeError, ValueError) as err:
+            _LOGGER.debug("No optimistic state for %s %s: %s", entity_id, op, err)
+
     def handle_state(self, topic: str, payload: bytes) -> list[str]:
-        """Apply a state message; return the ids whose state changed. Never raises."""
+        """Apply a state or availability message; return the ids whose state or
+        availability changed. Never raises."""
         changed: list[str] = []
         try:
             text = payload.decode("utf-8")
         except UnicodeDecodeError:
             _LOGGER.debug("Ignoring non UTF-8 payload on %s", topic)
             return changed
-        variables: dict[str, Any] = {"value": text}
-        with contextlib.suppress(ValueError, RecursionError):
-            variables["value_json"] = json.loads(text)
+        variables = _variables(text)
         for entity_id in self._by_topic.get(topic, ()):
             entity, state = self._entities[entity_id], self._states[entity_id]
             before = dataclasses.replace(state)
-            for key, templates, parse in state_handlers(entity):
-                if entity.config.get(key) == topic:
-                    self._apply(entity, state, key, templates, parse, variables)
+            if self._feed(entity, state, topic, variables):
+                self._avail_payloads.pop(topic, None)
+                self._avail_payloads[topic] = text
             if state != before:
                 changed.append(entity_id)
         return changed
+
+    def _feed(
+        self, entity: Entity, state: EntityState, topic: str, variables: dict[str, Any]
+    ) -> bool:
+        """Apply one message to one entity; whether it is an availability message."""
+        cfg = entity.config
+        for key, templates, parse in state_handlers(entity):
+            if cfg.get(key) == topic:
+                source = next((cfg[t] for t in templates if cfg.get(t)), None)
+                self._apply(entity, state, key, source, parse, variables)
+        entries = [entry for entry in entity.availability() if entry.topic == topic]
+        for entry in entries:
+            parse, template = entry.read, entry.value_template
+            self._apply(entity, state, "availability", template, parse, variables)
+        return bool(entries)
 
     def _apply(
         self,
         entity: Entity,
         state: EntityState,
         key: str,
-        templates: tuple[str, ...],
+        template: str | None,
         parse: _Parser,
         variables: dict[str, Any],
     ) -> None:
         try:
             text = variables["value"]
-            source = next(
-                (entity.config[t] for t in templates if entity.config.get(t)), None
-            )
-            if source is not None:
-                text = render_template(
-                    source, {**variables, "entity_id": entity.entity_id}
-                )
+            if template is not None:
+                variables = {**variables, "entity_id": entity.entity_id}
+                text = render_template(template, variables)
             if text.strip():
                 parse(entity, state, text.strip())
-        except Exception as err:
+        except Exception as err:  # a warning the first time per entity and key
             first = (entity.entity_id, key) not in self._warned
             self._warned.add((entity.entity_id, key))
             _LOGGER.log(
@@ -333,16 +403,12 @@ class DeviceRegistry:
         self._by_topic = index
 
 
-def _same(old: Entity, new: Entity) -> bool:
-    """Whether ``new`` describes ``old`` again: same topic, or same unique_id."""
-    if new.source != "config" and old.source == new.source:
-        return True
-    uid = new.config.get("unique_id")
-    return (
-        uid is not None
-        and old.config.get("unique_id") == uid
-        and old.domain is new.domain
-    )
+def _variables(text: str) -> dict[str, Any]:
+    """Template variables for a payload: ``value``, and ``value_json`` if JSON."""
+    variables: dict[str, Any] = {"value": text}
+    with contextlib.suppress(ValueError, RecursionError):
+        variables["value_json"] = json.loads(text)
+    return variables
 
 
 def _suffixed(entity_id: str, wanted: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from assistant.broker import HOST, free_port, mosquitto_config
 from .home import COMMAND_TOPICS, DISCOVERY, STATES
 
 ROOT = Path(__file__).resolve().parent.parent
+_CLIENT_NUMBERS = itertools.count()
 
 
 def _wait_port(port: int, timeout: float = 10.0) -> None:
@@ -62,9 +64,8 @@ def broker_port() -> Iterator[int]:
 def mqtt_client(port: int, name: str) -> Any:
     import paho.mqtt.client as paho
 
-    client = paho.Client(
-        paho.CallbackAPIVersion.VERSION2, client_id=f"{name}-{os.getpid()}"
-    )
+    client_id = f"{name}-{os.getpid()}-{next(_CLIENT_NUMBERS)}"  # never shared
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id)
     client.connect(HOST, port, 30)
     client.loop_start()
     return client
@@ -157,3 +158,15 @@ def speech(models_ready: None) -> dict[str, Path]:
     from .speech import generate
 
     return generate()
+
+
+@pytest.fixture(scope="session")
+def pulse() -> None:
+    """A user-space PulseAudio with virtual microphone and speaker devices."""
+    from .live import have_pulseaudio, start_pulse
+
+    if not have_pulseaudio():
+        pytest.fail(
+            "PulseAudio is missing (apt-get install pulseaudio pulseaudio-utils)"
+        )
+    start_pulse()

@@ -90,6 +90,9 @@ DESK_WHITE = make(
     brightness=True,
     supported_color_modes=["color_temp"],
 )
+WHITE = make(
+    D.LIGHT, "Reading Light", command_topic="w/set", color_temp_command_topic="w/ct"
+)
 KETTLE = make(D.SWITCH, "Kettle", command_topic="tasmota/kettle/cmnd/POWER")
 KETTLE_TPL = make(
     D.SWITCH,
@@ -119,6 +122,14 @@ GARAGE = make(
 )
 BLIND = make(D.COVER, "Blind", command_topic="b", payload_stop="HALT")
 BLIND_RO = make(D.COVER, "Blind", state_topic="b/state")
+SHUTTER = make(
+    D.COVER,
+    "Shutter",
+    command_topic="s/set",
+    set_position_topic="s/pos/set",
+    position_topic="s/pos",
+    position_open=255,
+)
 FRONT_DOOR = make(
     D.LOCK, "Front Door", command_topic="front/set", state_topic="front/state"
 )

@@ -108,9 +108,16 @@ UTTERANCES: tuple[Utterance, ...] = (
     Utterance(
         "espeak-us-f2",
         "Hey Jarvis, unlock the back door.",
-        (("t/back_door/set", "UNLOCK"),),
-        "back door",
+        (),
+        "are you sure you want to unlock the back door?",
         "HassUnlock",
+    ),
+    Utterance(
+        "piper",
+        "Hey Jarvis, yes please.",
+        (("t/back_door/set", "UNLOCK"),),
+        "unlocking the back door",
+        "HassConfirm",
     ),
     Utterance(
         "piper",
@@ -183,7 +190,26 @@ LIVE: dict[str, Utterance] = {
         "piper", "Hey Jarvis, what is the state of the living room thermostat?",
         (), "set to 19 degrees"),
     "wake_then_light": UTTERANCES[0],
+    "unlock": Utterance("piper-slow", "Hey Jarvis, unlock the back door.", (), "sure"),
+    "yes": Utterance("piper", "Yes, please.", wake=False),
+    "no": Utterance("piper", "No, thank you.", wake=False),
     "light_no_wake": next(u for u in UTTERANCES if u.text.startswith("Turn on")),
+}  # fmt: skip
+
+
+# for the zigbee2mqtt and Tasmota homes (tests/homes.py)
+BRIDGES: dict[str, Utterance] = {
+    "sofa_blue": Utterance("piper", "Hey Jarvis, make the sofa lamp blue.",
+                           intent="HassLightSet"),
+    "reading_off": Utterance("espeak-us", "Hey Jarvis, turn off the reading light.",
+                             intent="HassTurnOff"),
+    "reading_green": Utterance(
+        "piper-slow", "Hey Jarvis, make the reading light green.", intent="HassLightSet"
+    ),
+    "hall_dim": Utterance("piper-fast", "Hey Jarvis, set the hall light to 60 percent.",
+                          intent="HassLightSet"),
+    "garden_on": Utterance("espeak-gb-m3", "Hey Jarvis, turn on the garden light.",
+                           intent="HassTurnOn"),
 }  # fmt: skip
 
 
@@ -196,7 +222,7 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     from assistant.tts import PiperSynthesizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    every = {u.name: u for u in (*UTTERANCES, *LIVE.values())}
+    every = {u.name: u for u in (*UTTERANCES, *LIVE.values(), *BRIDGES.values())}
     paths = {name: out_dir / f"{name}.wav" for name in every}
     missing = [u for u in every.values() if not paths[u.name].exists()]
     if not missing:

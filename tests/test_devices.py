@@ -47,10 +47,12 @@ from .device_fixtures import (
     LIGHT,
     RADIATOR,
     RETAINED,
+    SHUTTER,
     SLOW_FAN,
     TEMP_TPL,
     TEMPERATURE,
     THERMOSTAT,
+    WHITE,
     WHOLE,
     XY,
     D,
@@ -132,6 +134,20 @@ COMMANDS: list[tuple[Entity, Operation, Any, list[tuple[str, str]]]] = [
     (THERMOSTAT, Op.TURN_OFF, None, [("th/mode/set", "off")]),
     (AC, Op.TURN_ON, None, [("m", "cool")]),
     (AC_DEFAULT, Op.SET_HVAC_MODE, "fan only", [("m", "fan_only")]),
+    (SHUTTER, Op.SET_POSITION, 40, [("s/pos/set", "102")]),
+    (SHUTTER, Op.SET_POSITION, 50, [("s/pos/set", "128")]),
+    (SHUTTER, Op.SET_POSITION, 0, [("s/pos/set", "0")]),
+    (SHUTTER, Op.SET_POSITION, 100, [("s/pos/set", "255")]),
+    (WHITE, Op.SET_COLOR_TEMP, 4000, [("w/ct", "250"), ("w/set", "ON")]),
+    (WHITE, Op.SET_COLOR_TEMP, 2700, [("w/ct", "370"), ("w/set", "ON")]),
+    (WHITE, Op.SET_COLOR_TEMP, 1000, [("w/ct", "500"), ("w/set", "ON")]),
+    (WHITE, Op.SET_COLOR_TEMP, 10000, [("w/ct", "153"), ("w/set", "ON")]),
+    (
+        DESK_WHITE,
+        Op.SET_COLOR_TEMP,
+        4000,
+        [("c", '{"state":"ON","color_temp":250}')],
+    ),
 ]
 
 
@@ -259,6 +275,48 @@ REFUSALS: list[tuple[Entity, Operation, Any, str, str]] = [
         "read-only",
         "The back door is a sensor; I can only read it.",
     ),
+    (
+        BLIND,
+        Op.SET_POSITION,
+        40,
+        "unsupported",
+        "The blind can't be set to a position.",
+    ),
+    (
+        SHUTTER,
+        Op.SET_POSITION,
+        140,
+        "out-of-range",
+        "I can only set the shutter between 0 and 100 percent.",
+    ),
+    (
+        KITCHEN,
+        Op.SET_COLOR_TEMP,
+        4000,
+        "unsupported",
+        "The kitchen light can't change its white tone.",
+    ),
+    (
+        LAMP,
+        Op.SET_COLOR_TEMP,
+        4000,
+        "unsupported",
+        "The bedroom lamp can't change its white tone.",
+    ),
+    (
+        WHITE,
+        Op.SET_COLOR_TEMP,
+        "warm",
+        "bad-value",
+        "That isn't a white tone I can use.",
+    ),
+    (
+        GARAGE,
+        Op.SET_COLOR_TEMP,
+        4000,
+        "unsupported",
+        "I can't change the white tone of the garage door.",
+    ),
 ]
 
 
@@ -294,6 +352,9 @@ def test_supports() -> None:
     assert THERMOSTAT.supports(Op.SET_HVAC_MODE)
     assert not TEMPERATURE.supports(Op.TURN_ON)
     assert {op for op in Operation if FRONT_DOOR.supports(op)} == {Op.LOCK, Op.UNLOCK}
+    assert SHUTTER.supports(Op.SET_POSITION) and not BLIND.supports(Op.SET_POSITION)
+    assert WHITE.supports(Op.SET_COLOR_TEMP) and DESK_WHITE.supports(Op.SET_COLOR_TEMP)
+    assert not KITCHEN.supports(Op.SET_COLOR_TEMP)
 
 
 def test_template_filters() -> None:
@@ -318,7 +379,17 @@ def test_template_filters() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["devices", "templates", "colors", "commands", "states", "describe"]
+    "module",
+    [
+        "devices",
+        "templates",
+        "colors",
+        "commands",
+        "states",
+        "describe",
+        "abbreviations",
+        "discovery",
+    ],
 )
 def test_each_module_can_be_imported_first(module: str) -> None:
     """No import cycle: any of the split modules loads in a fresh interpreter."""

@@ -50,6 +50,12 @@ def test_subscription_and_components() -> None:
         ("homeassistant/light/a/b/c/config", "homeassistant", None),
         ("homeassistant/light/bad id/config", "homeassistant", None),
         ("other/light/kitchen/config", "homeassistant", None),
+        ("homeassistant/device/hub/config", "homeassistant", ("device", None, "hub")),
+        (
+            "homeassistant/device/bridge/hub/config",
+            "homeassistant",
+            ("device", "bridge", "hub"),
+        ),
     ],
 )
 def test_parse_discovery_topic(topic: str, prefix: str, expected: Any) -> None:
@@ -230,6 +236,36 @@ BAD: list[tuple[str, bytes, str]] = [
         "modes: must be a list of strings",
     ),
     ("homeassistant/switch/x/state", b'{"cmd_t": "a"}', "not a discovery config topic"),
+    (
+        "homeassistant/switch/x/config",
+        b'{"cmd_t": "a", "avty_t": "l", "avty_mode": "some"}',
+        "availability_mode: must be latest, all or any",
+    ),
+    (
+        "homeassistant/switch/x/config",
+        b'{"cmd_t": "a", "avty": [{"t": "l", "val_tpl": "{{ x"}]}',
+        "availability[0].value_template: template syntax error",
+    ),
+    (
+        "homeassistant/cover/x/config",
+        b'{"cmd_t": "a", "pos_open": 0}',
+        "position_open: must differ from position_closed",
+    ),
+    (
+        "homeassistant/light/x/config",
+        b'{"cmd_t": "a", "min_mirs": 0}',
+        "min_mireds: must be greater than 0",
+    ),
+    (
+        "homeassistant/light/x/config",
+        b'{"cmd_t": "a", "max_k": "warm"}',
+        "max_kelvin: must be a number",
+    ),
+    (
+        "homeassistant/device/x/config",
+        b'{"cmps": {}}',
+        "a device discovery message (use entities_from_discovery)",
+    ),
 ]
 
 

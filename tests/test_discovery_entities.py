@@ -230,7 +230,12 @@ def test_other_domains_from_discovery() -> None:
 @pytest.mark.parametrize(
     ("payload", "name", "aliases"),
     [
-        ({"name": "Power", "dev": {"name": "Desk"}}, "Desk Power", ("Power",)),
+        ({"name": "Power", "dev": {"name": "Desk"}}, "Desk Power", ()),  # generic
+        (
+            {"name": "Fairy Lights", "dev": {"name": "Desk"}},
+            "Desk Fairy Lights",
+            ("Fairy Lights",),
+        ),
         ({"name": "Desk Lamp", "dev": {"name": "Desk"}}, "Desk Lamp", ()),
         ({"name": "desk light", "dev": {"name": "Desk"}}, "desk light", ()),
         ({"name": None, "dev": {"name": "Desk"}}, "Desk", ()),

@@ -105,3 +105,86 @@ def test_time_and_timer(setup) -> None:  # type: ignore[no-untyped-def]
 
 def test_not_understood(setup) -> None:  # type: ignore[no-untyped-def]
     assert run(setup, "tell me a joke") == ([], NOT_UNDERSTOOD)
+
+
+@pytest.fixture
+def extra() -> tuple[HassilRecognizer, DeviceRegistry, list[int]]:
+    """Devices the test home lacks: a cover with position, a white-tone lamp, an
+    optimistic switch, a lock needing confirmation."""
+    from assistant.discovery import entity_from_table
+
+    registry = DeviceRegistry()
+    tables = [
+        {"component": "cover", "name": "Office Blinds", "area": "Office",
+         "command_topic": "o/blinds/set", "set_position_topic": "o/blinds/pos"},
+        {"component": "light", "name": "Hall Lamp", "schema": "json",
+         "command_topic": "h/lamp/set", "supported_color_modes": ["color_temp"],
+         "state_topic": "h/lamp"},
+        {"component": "climate", "name": "Attic Heater", "modes": ["off", "heat"],
+         "mode_command_topic": "a/mode/set"},
+        {"component": "switch", "name": "Kettle", "command_topic": "k/set"},
+    ]  # fmt: skip
+    for index, table in enumerate(tables):
+        registry.upsert(entity_from_table(table, f"devices[{index}]"))
+    recognizer = HassilRecognizer()
+    recognizer.update_devices(registry.entities())
+    return recognizer, registry, []
+
+
+def test_cover_position(extra) -> None:  # type: ignore[no-untyped-def]
+    assert run(extra, "open the office blinds to 40 percent") == (
+        [("o/blinds/pos", "40")],
+        "Setting the office blinds to 40 percent.",
+    )
+    assert run(extra, "set the office blinds to 25 percent")[0] == [
+        ("o/blinds/pos", "25")
+    ]
+
+
+def test_white_tones_use_colour_temperature(extra) -> None:  # type: ignore[no-untyped-def]
+    commands, speech = run(extra, "make the hall lamp warm white")
+    assert commands == [("h/lamp/set", '{"state":"ON","color_temp":370}')]
+    assert speech == "Turning the hall lamp warm white."
+    assert run(extra, "make the hall lamp red") == (
+        [],
+        "The hall lamp can't change colour.",
+    )
+
+
+def test_climate_modes(extra) -> None:  # type: ignore[no-untyped-def]
+    assert run(extra, "set the attic heater to heat mode") == (
+        [("a/mode/set", "heat")],
+        "Setting the attic heater to heat mode.",
+    )
+    commands, speech = run(extra, "set the attic heater to cool")
+    assert commands == [] and "cool" in speech
+
+
+def test_optimistic_devices_remember_what_they_were_told(extra) -> None:  # type: ignore[no-untyped-def]
+    recognizer, registry, _ = extra
+    handler = IntentHandler(registry)
+    response = handler.handle(recognizer.recognize("turn on the kettle"))
+    handler.committed(response)
+    assert registry.state("switch.kettle").state == "on"
+    assert handler.handle(recognizer.recognize("is the kettle on")).speech.startswith(
+        "Yes"
+    )
+
+
+def test_unlocking_needs_a_yes() -> None:
+    from assistant.discovery import entity_from_table
+
+    registry = DeviceRegistry()
+    registry.upsert(
+        entity_from_table(
+            {"component": "lock", "name": "Front Door", "command_topic": "f/set"},
+            "d[0]",
+        )
+    )
+    recognizer = HassilRecognizer()
+    recognizer.update_devices(registry.entities())
+    handler = IntentHandler(registry, confirm=["lock.unlock"])
+    ask = handler.handle(recognizer.recognize("unlock the front door"))
+    assert ask.confirm == "Are you sure you want to unlock the front door?"
+    assert [(c.topic, c.payload) for c in ask.commands] == [("f/set", "UNLOCK")]
+    assert handler.handle(recognizer.recognize("lock the front door")).confirm is None

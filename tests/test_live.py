@@ -18,7 +18,6 @@ from .live import (
     SPEAKER_SINK,
     LiveAssistant,
     active_spans,
-    have_pulseaudio,
     play,
     record_speaker,
     start_pulse,
@@ -27,15 +26,6 @@ from .live import (
 from .speech import LIVE
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def pulse() -> None:
-    if not have_pulseaudio():
-        pytest.fail(
-            "PulseAudio is not installed (apt-get install pulseaudio pulseaudio-utils)"
-        )
-    start_pulse()
 
 
 @pytest.fixture
@@ -207,7 +197,7 @@ def test_replies_start_before_the_rest_is_synthesized(
     made: dict[str, float] = {}
 
     def listen(indata: np.ndarray, frames: int, when: object, status: object) -> None:
-        if not heard and np.abs(indata).max() > 3000:
+        if np.abs(indata).max() > 3000:
             heard.append(time.monotonic())
 
     def slow_sentences():  # type: ignore[no-untyped-def]
@@ -222,8 +212,9 @@ def test_replies_start_before_the_rest_is_synthesized(
     ):
         time.sleep(0.3)
         assert SoundDevicePlayer().play(slow_sentences())
-    assert heard, "nothing came out of the speaker"
-    assert made["first"] < heard[0] < made["second"]
+    after_start = [t for t in heard if t > made["first"]]
+    assert after_start, "nothing came out of the speaker"
+    assert after_start[0] < made["second"]  # heard before the second one was made
 
 
 def test_devices_are_listed(pulse: None) -> None:

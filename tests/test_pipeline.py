@@ -191,3 +191,23 @@ async def test_text_skips_audio_stages() -> None:
     assert EventType.WAKE_END not in [e.type for e in events]
     assert [c.topic for c in publisher.published] == ["lamp/set"]
     assert result.timings_ms["endpoint_wait"] == 0
+
+
+async def test_confirmation_yes_no_and_other_speech() -> None:
+    publisher = Recorder()
+    pipeline = _pipeline(FakeStt(), [], publisher)
+    pipeline.handler = IntentHandler(_registry(), confirm=["switch.turn_on"])
+    asked = await pipeline.run_text("turn on the lamp")
+    assert asked.awaiting_confirmation and asked.response.startswith("Are you sure")
+    assert publisher.published == []
+    done = await pipeline.run_text("Yes, please.")
+    assert done.intent is not None and done.intent.name == "HassConfirm"
+    assert [c.topic for c in publisher.published] == ["lamp/set"]
+    await pipeline.run_text("turn on the lamp")
+    refused = await pipeline.run_text("No.")
+    assert refused.response == "Okay, I won't." and len(publisher.published) == 1
+    await pipeline.run_text("turn on the lamp")
+    other = await pipeline.run_text("what about the lamp")  # not an answer: asks again
+    assert other.awaiting_confirmation and len(publisher.published) == 1
+    pipeline.cancel_confirmation()
+    assert (await pipeline.run_text("yes")).commands == []

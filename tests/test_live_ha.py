@@ -1,0 +1,157 @@
+"""The running assistant in Home Assistant: its own device by discovery, availability
+by last will, mute and announcements from MQTT, and spoken confirmations."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import Subscriber, mqtt_client
+from .home import COMMAND_TOPICS
+from .live import ROOT, LiveAssistant, active_spans, play, record_speaker
+from .speech import LIVE
+from .test_ha_device import check_discovery
+
+pytestmark = pytest.mark.model
+
+NODE = "ha-test"
+BASE = f"assistant/{NODE}"
+
+
+@pytest.fixture
+def live(
+    pulse: None, home: int, speech: dict[str, Path], tmp_path: Path
+) -> Iterator[LiveAssistant]:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[models]\ndir = "{ROOT / "models"}"\n'
+        "[audio]\nfeedback_sounds = false\nfollowup_seconds = 0\n"
+        f'[mqtt]\nclient_id = "{NODE}"\n'
+        '[homeassistant]\nname = "Test Assistant"\nconfirm_seconds = 3\n'
+    )
+    assistant = LiveAssistant(config, home)
+    try:
+        yield assistant.ready()
+    finally:
+        assistant.stop()
+
+
+def send(port: int, topic: str, payload: str) -> None:
+    client = mqtt_client(port, "test-ha")
+    try:
+        client.publish(topic, payload, qos=1).wait_for_publish(5)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def wav(speech: dict[str, Path], key: str) -> Path:
+    return speech[LIVE[key].name]
+
+
+def test_announces_itself_and_goes_offline_when_killed(
+    home: int, live: LiveAssistant
+) -> None:
+    sub = Subscriber(home, [f"homeassistant/+/{NODE}/+/config", f"{BASE}/availability"])
+    try:
+        received = sub.wait_for(7, timeout=10)
+        configs = {t: json.loads(p) for t, p in received if t.endswith("/config") and p}
+        assert len(configs) == 6
+        for topic, config in configs.items():
+            check_discovery(topic.split("/")[1], config)
+            assert config["device"]["name"] == "Test Assistant"
+        assert (f"{BASE}/availability", "online") in received
+        live.proc.kill()  # no goodbye: the broker publishes the last will
+        assert sub.wait_for(len(received) + 1, timeout=10)[-1] == (
+            f"{BASE}/availability",
+            "offline",
+        )
+    finally:
+        sub.close()
+        for topic in [t for t, _ in sub.messages if t.endswith("/config")]:
+            send(home, topic, "")  # tidy the broker for later tests
+
+
+def test_home_assistant_restart_gets_the_device_again(
+    home: int, live: LiveAssistant
+) -> None:
+    sub = Subscriber(home, [f"homeassistant/+/{NODE}/+/config"])
+    try:
+        before = len(sub.wait_for(6, timeout=10))
+        send(home, "homeassistant/status", "online")
+        assert len(sub.wait_for(before + 6, timeout=10)) >= before + 6
+    finally:
+        sub.close()
+
+
+def test_mute_from_home_assistant(
+    home: int, live: LiveAssistant, speech: dict[str, Path]
+) -> None:
+    states = Subscriber(home, [f"{BASE}/mute"])
+    commands = Subscriber(home, COMMAND_TOPICS)
+    try:
+        send(home, f"{BASE}/mute/set", "ON")
+        assert live.wait_event("mute")["muted"] is True
+        assert states.settle(0.5)[-1] == (f"{BASE}/mute", "ON")
+        play(wav(speech, "tv_off"))
+        time.sleep(2)
+        assert commands.settle(0.2) == []
+        count = len(live.events)
+        send(home, f"{BASE}/mute/set", "OFF")
+        assert live.wait_event("mute", after=count)["muted"] is False
+        assert states.settle(0.5)[-1] == (f"{BASE}/mute", "OFF")
+        play(wav(speech, "tv_off"))
+        assert commands.wait_for(1, timeout=15) == [("t/living_room/tv/set", "OFF")]
+    finally:
+        states.close()
+        commands.close()
+
+
+def test_announcement_from_home_assistant(home: int, live: LiveAssistant) -> None:
+    with record_speaker() as recorded:
+        send(home, f"{BASE}/say/set", "Dinner is ready.")
+        started = live.wait_event("tts-start", timeout=15)
+        live.wait_event("tts-end", timeout=15)
+        spans = active_spans(recorded())
+    assert started["text"] == "Dinner is ready." and started["announcement"] is True
+    assert len(spans) == 1 and 0.6 < spans[0][1] - spans[0][0] < 3.0, spans
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected", "reply"),
+    [
+        ("yes", [("t/back_door/set", "UNLOCK")], "Unlocking the back door."),
+        ("no", [], "Okay, I won't."),
+        (None, [], None),
+    ],
+)
+def test_unlocking_asks_first(
+    home: int,
+    live: LiveAssistant,
+    speech: dict[str, Path],
+    answer: str | None,
+    expected: list[tuple[str, str]],
+    reply: str | None,
+) -> None:
+    commands = Subscriber(home, COMMAND_TOPICS)
+    try:
+        play(wav(speech, "unlock"))
+        question = live.wait_event("tts-start", timeout=20)
+        assert question["text"] == "Are you sure you want to unlock the back door?"
+        assert commands.settle(0.2) == []
+        live.wait_event("tts-end", timeout=20)
+        count = len(live.events)
+        if answer is not None:
+            play(wav(speech, answer))
+            spoken = live.wait_event("tts-start", timeout=20, after=count)
+            assert spoken["text"] == reply
+            assert commands.wait_for(len(expected), timeout=5) == expected
+        else:
+            live.wait_log("cancelled", timeout=15)
+        assert commands.settle(1.0) == expected
+    finally:
+        commands.close()
