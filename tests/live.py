@@ -195,6 +195,23 @@ class LiveAssistant:
             self.proc.kill()
 
 
+def write_config(folder: Path, extra: str = "") -> Path:
+    """A config.toml using this checkout's models, plus ``extra`` TOML."""
+    path = folder / "config.toml"
+    path.write_text(f'[models]\ndir = "{ROOT / "models"}"\n{extra}')
+    return path
+
+
+@contextmanager
+def running(config: Path, port: int, **env: str) -> Iterator[LiveAssistant]:
+    """`assistant run` ready to listen; stopped afterwards, whatever happens."""
+    assistant = LiveAssistant(config, port, **env)
+    try:
+        yield assistant.ready()
+    finally:
+        assistant.stop()
+
+
 def have_pulseaudio() -> bool:
     return all(
         shutil.which(tool) for tool in ("pulseaudio", "pactl", "paplay", "parec")

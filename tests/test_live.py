@@ -13,15 +13,16 @@ import pytest
 from .conftest import Subscriber
 from .home import COMMAND_TOPICS
 from .live import (
-    ROOT,
     SPEAKER_RATE,
     SPEAKER_SINK,
     LiveAssistant,
     active_spans,
     play,
     record_speaker,
+    running,
     start_pulse,
     stop_pulse,
+    write_config,
 )
 from .speech import LIVE
 
@@ -32,16 +33,11 @@ pytestmark = pytest.mark.model
 def live(
     pulse: None, home: int, speech: dict[str, Path], tmp_path: Path
 ) -> Iterator[LiveAssistant]:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[models]\ndir = "{ROOT / "models"}"\n'
-        "[audio]\nfeedback_sounds = false\nfollowup_seconds = 5.0\n"
+    config = write_config(
+        tmp_path, "[audio]\nfeedback_sounds = false\nfollowup_seconds = 5.0\n"
     )
-    assistant = LiveAssistant(config, home)
-    try:
-        yield assistant.ready()
-    finally:
-        assistant.stop()
+    with running(config, home) as assistant:
+        yield assistant
 
 
 @pytest.fixture
@@ -166,8 +162,7 @@ def test_notifies_systemd_ready_and_watchdog(
     import socket
 
     path = tmp_path / "notify"
-    config = tmp_path / "config.toml"
-    config.write_text(f'[models]\ndir = "{ROOT / "models"}"\n')
+    config = write_config(tmp_path)
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as server:
         server.bind(str(path))
         server.settimeout(60)
@@ -229,20 +224,12 @@ def test_feedback_tones(
 ) -> None:
     import numpy as np
 
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[models]\ndir = "{ROOT / "models"}"\n[audio]\nfollowup_seconds = 0\n'
-    )
-    assistant = LiveAssistant(config, home)
-    try:
-        assistant.ready()
-        with record_speaker() as recorded:
-            play(wav(speech, "tv_off"))
-            assistant.wait_event("tts-end", timeout=20)
-            time.sleep(0.3)
-            samples = recorded()
-    finally:
-        assistant.stop()
+    config = write_config(tmp_path, "[audio]\nfollowup_seconds = 0\n")
+    with running(config, home) as assistant, record_speaker() as recorded:
+        play(wav(speech, "tv_off"))
+        assistant.wait_event("tts-end", timeout=20)
+        time.sleep(0.3)
+        samples = recorded()
     spans = active_spans(samples)
     assert len(spans) >= 2, spans  # the tones, then the reply
     start, end = spans[0]
@@ -278,30 +265,25 @@ def test_keeps_listening_when_the_broker_goes_away(
     publish_retained(
         port, {**{t: json.dumps(c) for t, c in DISCOVERY.items()}, **STATES}
     )
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[models]\ndir = "{ROOT / "models"}"\n[audio]\nfeedback_sounds = false\n'
-    )
-    assistant = LiveAssistant(config, port)
+    config = write_config(tmp_path, "[audio]\nfeedback_sounds = false\n")
     try:
-        assistant.ready()
-        mosquitto.terminate()
-        mosquitto.wait(timeout=5)
-        play(wav(speech, "tv_off"))
-        spoken = assistant.wait_event("tts-start", timeout=20)
-        assert "could not reach your devices" in spoken["text"]
-        assistant.wait_event("tts-end", timeout=20)
-        mosquitto = broker()
-        assistant.wait_log("MQTT connected", count=2, timeout=40)
-        sub = Subscriber(port, COMMAND_TOPICS)
-        try:
-            time.sleep(5)  # past the follow-up window
+        with running(config, port) as assistant:
+            mosquitto.terminate()
+            mosquitto.wait(timeout=5)
             play(wav(speech, "tv_off"))
-            assert sub.wait_for(1, timeout=15) == [("t/living_room/tv/set", "OFF")]
-        finally:
-            sub.close()
-        assert assistant.proc.poll() is None
+            spoken = assistant.wait_event("tts-start", timeout=20)
+            assert "could not reach your devices" in spoken["text"]
+            assistant.wait_event("tts-end", timeout=20)
+            mosquitto = broker()
+            assistant.wait_log("MQTT connected", count=2, timeout=40)
+            sub = Subscriber(port, COMMAND_TOPICS)
+            try:
+                time.sleep(5)  # past the follow-up window
+                play(wav(speech, "tv_off"))
+                assert sub.wait_for(1, timeout=15) == [("t/living_room/tv/set", "OFF")]
+            finally:
+                sub.close()
+            assert assistant.proc.poll() is None
     finally:
-        assistant.stop()
         mosquitto.terminate()
         mosquitto.wait(timeout=5)

@@ -12,7 +12,14 @@ import pytest
 
 from .conftest import Subscriber, mqtt_client
 from .home import COMMAND_TOPICS
-from .live import ROOT, LiveAssistant, active_spans, play, record_speaker
+from .live import (
+    LiveAssistant,
+    active_spans,
+    play,
+    record_speaker,
+    running,
+    write_config,
+)
 from .speech import LIVE
 from .test_ha_device import check_discovery
 
@@ -26,18 +33,14 @@ BASE = f"assistant/{NODE}"
 def live(
     pulse: None, home: int, speech: dict[str, Path], tmp_path: Path
 ) -> Iterator[LiveAssistant]:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        f'[models]\ndir = "{ROOT / "models"}"\n'
+    config = write_config(
+        tmp_path,
         "[audio]\nfeedback_sounds = false\nfollowup_seconds = 0\n"
         f'[mqtt]\nclient_id = "{NODE}"\n'
-        '[homeassistant]\nname = "Test Assistant"\nconfirm_seconds = 3\n'
+        '[homeassistant]\nname = "Test Assistant"\nconfirm_seconds = 3\n',
     )
-    assistant = LiveAssistant(config, home)
-    try:
-        yield assistant.ready()
-    finally:
-        assistant.stop()
+    with running(config, home) as assistant:
+        yield assistant
 
 
 def send(port: int, topic: str, payload: str) -> None:
