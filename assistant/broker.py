@@ -46,7 +46,12 @@ async def wait_for_port(port: int, timeout: float = 10.0) -> None:
 
 
 def mosquitto_config(port: int, extra: str = "") -> str:
-    lines = [f"listener {port} {HOST}", "allow_anonymous true", "persistence false"]
+    lines = [
+        f"listener {port} {HOST}",
+        "allow_anonymous true",
+        "persistence false",
+        "set_tcp_nodelay true",  # acknowledgements without Nagle's 40 ms wait
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         lines.append(
             "user root"

@@ -136,6 +136,26 @@ class FasterWhisperTranscriber:
 
 
 def drop_repetition(text: str) -> str:
+    """Cut decoding loops: a word run repeating to the end, or a second sentence
+    starting like the first ("Turn on the light. Turn on the wall. Turn")."""
+    return _drop_sentence_echo(_drop_word_loop(text))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _drop_sentence_echo(text: str) -> str:
+    sentences = _SENTENCE_END.split(text)
+    if len(sentences) < 2:
+        return text
+    first = re.sub(r"[^\w ]", "", sentences[0].lower()).split()
+    second = re.sub(r"[^\w ]", "", sentences[1].lower()).split()
+    if len(first) >= 2 and second[:2] == first[:2]:
+        return sentences[0]
+    return text
+
+
+def _drop_word_loop(text: str) -> str:
     """Cut a decoding loop: from the first place where a run of words repeats itself
     to the end ("lock the door, lock the door, lock the" -> "lock the door")."""
     words = text.split()

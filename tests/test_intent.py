@@ -154,3 +154,11 @@ def test_drop_repetition() -> None:
     assert drop_repetition("Bedroom, Bedroom, Bedroom, Bed") == "Bedroom"
     assert drop_repetition("turn on the the light") == "turn on the the light"
     assert drop_repetition("What time is it?") == "What time is it?"
+
+
+def test_drop_sentence_echo() -> None:
+    looped = (
+        "Turn on the Kitchen Light. Turn on the Kitchen Light. Turn on the wall. Turn"
+    )
+    assert drop_repetition(looped) == "Turn on the Kitchen Light."
+    assert drop_repetition("Set it to 50%. Thanks.") == "Set it to 50%. Thanks."
