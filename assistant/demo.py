@@ -20,6 +20,7 @@ DEMO_COMMANDS = (
     "Hey Jarvis, turn on the kitchen light.",
     "Hey Jarvis, set the bedroom lamp to 30 percent.",
     "Hey Jarvis, open the garage door.",
+    "Hey Jarvis, yes please.",
     "Hey Jarvis, set the living room thermostat to 22 degrees.",
     "Hey Jarvis, turn off the TV.",
     "Hey Jarvis, is the garage door open?",
@@ -81,10 +82,11 @@ async def run_demo(reply_dir: Path) -> int:
                         f"    spoken reply: {path} "
                         f"({len(result.reply_audio) / 2 / result.reply_rate:.1f} s)"
                     )
+                what = "MQTT publish" if result.commands else "the answer"
                 print(
                     "    latency:    "
                     f"{result.timings_ms['total_after_speech_end']:.0f} ms "
-                    f"from end of speech to MQTT publish",
+                    f"from end of speech to {what}",
                     flush=True,
                 )
             print(f"\n{done} spoken commands switched devices; replies in {reply_dir}/")
