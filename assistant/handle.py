@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .describe import format_number, spoken_name, upper_first
 from .devices import (
@@ -57,6 +58,22 @@ _DOMAIN_WORDS = {
     "cover": "covers",
     "climate": "thermostats",
 }
+
+
+_SETTINGS: dict[str, tuple[str, Operation, Domain, Callable[[Any], str]]] = {
+    # intent: (slot, operation, domain it is for, how the reply says the value)
+    "HassClimateSetTemperature": (
+        "temperature", Operation.SET_TEMPERATURE, Domain.CLIMATE,
+        lambda v: f" to {format_number(float(v))} degrees",
+    ),
+    "HassSetPosition": (
+        "position", Operation.SET_POSITION, Domain.COVER, lambda v: f" to {v} percent",
+    ),
+    "HassClimateSetMode": (
+        "hvac_mode", Operation.SET_HVAC_MODE, Domain.CLIMATE,
+        lambda v: f" to {str(v).replace('_', ' ')} mode",
+    ),
+}  # fmt: skip
 
 
 @dataclass
@@ -157,32 +174,15 @@ class IntentHandler:
                 return self._act(intent, verb, lambda e: (op, None))
             if name == "HassLightSet":
                 return self._light_set(intent)
-            if name == "HassClimateSetTemperature":
-                temperature = float(intent.slots["temperature"])
+            if name in _SETTINGS:
+                slot, op, domain, spoken = _SETTINGS[name]
+                value = intent.slots[slot]
                 return self._act(
                     intent,
                     "Setting",
-                    lambda e: (Operation.SET_TEMPERATURE, temperature),
-                    suffix=f" to {format_number(temperature)} degrees",
-                    domains={Domain.CLIMATE},
-                )
-            if name == "HassSetPosition":
-                position = int(intent.slots["position"])
-                return self._act(
-                    intent,
-                    "Setting",
-                    lambda e: (Operation.SET_POSITION, position),
-                    suffix=f" to {position} percent",
-                    domains={Domain.COVER},
-                )
-            if name == "HassClimateSetMode":
-                mode = str(intent.slots["hvac_mode"])
-                return self._act(
-                    intent,
-                    "Setting",
-                    lambda e: (Operation.SET_HVAC_MODE, mode),
-                    suffix=f" to {mode.replace('_', ' ')} mode",
-                    domains={Domain.CLIMATE},
+                    lambda e: (op, value),
+                    suffix=spoken(value),
+                    domains={domain},
                 )
             if name == "HassGetState":
                 return self._get_state(intent)

@@ -30,7 +30,7 @@ _PROMPT_PHRASES = {
     Domain.BINARY_SENSOR: "Is the {name} on?",
 }
 _FUZZY_SLOTS = ("name", "area")
-_NUMBER_SLOTS = ("brightness", "temperature")
+_NUMBER_SLOTS = ("brightness", "temperature", "position")
 
 
 def load_builtin_sentences() -> dict[str, Any]:
