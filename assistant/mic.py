@@ -56,7 +56,6 @@ class SoundDeviceMicrophone:
         self._retry_max = retry_max_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.failures = 0
 
     def start(
         self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[AudioChunk]
@@ -100,7 +99,6 @@ class SoundDeviceMicrophone:
                         position_ms += len(pcm) * 1000 // (2 * SAMPLE_RATE)
                         loop.call_soon_threadsafe(_offer, queue, chunk)
             except Exception as err:
-                self.failures += 1
                 if not failing:
                     _LOGGER.error(
                         "Microphone %s failed (%s); retrying every %.0f s at most",
