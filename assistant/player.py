@@ -2,7 +2,7 @@
 
 Replies play sentence by sentence: a synthesis thread fills a queue while the
 playback thread writes, so the first sentence sounds before the rest is made.
-Playback can be stopped at any moment (barge-in) within one short block.
+Playback can be stopped at any moment (barge-in): what is buffered is dropped.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import deque
 from collections.abc import Iterable
 
 import numpy as np
@@ -19,7 +20,10 @@ from .audio import AudioChunk
 _LOGGER = logging.getLogger(__name__)
 
 _BLOCK_SECONDS = 0.05
-"""Write granularity: how quickly a stop request takes effect."""
+"""How quickly a stop request takes effect."""
+
+_LATENCY_SECONDS = 0.1
+"""Output buffering: enough to ride over a busy moment on a Pi."""
 
 
 def tone(
@@ -36,6 +40,44 @@ WAKE_TONE = tone(880, 0.12)
 DONE_TONE = tone(660, 0.1)
 
 
+class _Feed:
+    """Samples waiting for PortAudio's callback thread, which takes them in blocks.
+
+    When synthesis falls behind, the callback plays silence and waits; once the
+    last chunk is in and played, it ends the stream.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: deque[np.ndarray] = deque()
+        self._lock = threading.Lock()
+        self._last_in = False
+
+    def put(self, samples: np.ndarray) -> None:
+        with self._lock:
+            self._blocks.append(samples)
+
+    def close(self) -> None:
+        with self._lock:
+            self._last_in = True
+
+    def fill(self, out: np.ndarray) -> bool:
+        """Fill ``out``; False once everything has been played."""
+        filled = 0
+        with self._lock:
+            while filled < len(out) and self._blocks:
+                block = self._blocks[0]
+                n = min(len(out) - filled, len(block))
+                out[filled : filled + n] = block[:n]
+                filled += n
+                if n == len(block):
+                    self._blocks.popleft()
+                else:
+                    self._blocks[0] = block[n:]
+            ended = self._last_in and not self._blocks
+        out[filled:] = 0
+        return not (ended and filled == 0)
+
+
 class SoundDevicePlayer:
     def __init__(self, device: str | int | None = None) -> None:
         self._device = device
@@ -44,9 +86,6 @@ class SoundDevicePlayer:
         self, chunks: Iterable[AudioChunk], stop: threading.Event | None = None
     ) -> bool:
         """Play ``chunks`` (produced while playing); False if stopped or failed."""
-        from .mic import load_sounddevice
-
-        sd = load_sounddevice()
         stop = stop or threading.Event()
         halt = threading.Event()
         """Set when playback ends for any reason: the synthesis thread stops too."""
@@ -64,39 +103,77 @@ class SoundDevicePlayer:
                 pending.put(None)
 
         threading.Thread(target=produce, name="synthesis", daemon=True).start()
-        stream = None
+        playing: _Playback | None = None
         try:
             while not stop.is_set():
-                item = pending.get()
-                if item is None:
-                    break
+                try:
+                    item = pending.get(timeout=_BLOCK_SECONDS)
+                except queue.Empty:
+                    continue  # still synthesizing; what is fed keeps playing
                 if isinstance(item, BaseException):
                     raise item
-                if stream is None:
-                    stream = sd.OutputStream(
-                        device=self._device,
-                        samplerate=item.rate,
-                        channels=1,
-                        dtype="int16",
-                    )
-                    stream.start()
-                samples = np.frombuffer(item.audio, dtype="<i2")
-                step = max(1, int(item.rate * _BLOCK_SECONDS))
-                for start in range(0, len(samples), step):
-                    if stop.is_set():
-                        break
-                    stream.write(samples[start : start + step])
-            if stream is not None and not stop.is_set():
-                stream.stop()  # let the buffered tail play out
+                if playing is not None and (item is None or item.rate != playing.rate):
+                    playing.finish(stop)  # a new rate needs a new stream
+                    playing = None
+                if item is None:
+                    break
+                if playing is None:
+                    playing = _Playback(self._device, item.rate)
+                playing.feed.put(np.frombuffer(item.audio, dtype="<i2"))
             return not stop.is_set()
         except Exception as err:
             _LOGGER.error("Speaker %s failed: %s", self._device or "(default)", err)
             return False
         finally:
-            if stream is not None:
-                if stop.is_set():
-                    stream.abort()  # drop what is buffered: silence now
-                stream.close()
+            if playing is not None:
+                playing.abort()  # stopped or failed: silence now
             halt.set()
             while not pending.empty():  # and is never left blocked on a full queue
                 pending.get_nowait()
+
+
+class _Playback:
+    """One PortAudio output stream at one sample rate, fed by a callback.
+
+    The callback mode starts sound as soon as the first block is in; a
+    blocking write through ALSA's PulseAudio plugin was seen to hold the first
+    sentence back for up to two seconds.
+    """
+
+    def __init__(self, device: str | int | None, rate: int) -> None:
+        from .mic import load_sounddevice
+
+        sd = load_sounddevice()
+        self.rate = rate
+        self.feed = _Feed()
+        self._done = threading.Event()
+
+        def callback(
+            out: np.ndarray, frames: int, when: object, status: object
+        ) -> None:
+            if not self.feed.fill(out[:, 0]):
+                raise sd.CallbackStop
+
+        self._stream = sd.OutputStream(
+            device=device,
+            samplerate=rate,
+            channels=1,
+            dtype="int16",
+            latency=_LATENCY_SECONDS,
+            callback=callback,
+            finished_callback=self._done.set,
+        )
+        self._stream.start()
+
+    def finish(self, stop: threading.Event) -> None:
+        """Let everything fed so far play out, unless ``stop`` is set."""
+        self.feed.close()
+        while not self._done.wait(_BLOCK_SECONDS):
+            if stop.is_set():
+                break
+        self.abort()
+
+    def abort(self) -> None:
+        if not self._stream.closed:
+            self._stream.abort()
+            self._stream.close()

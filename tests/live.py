@@ -97,7 +97,12 @@ def record_speaker() -> Iterator[Callable[[], np.ndarray]]:
             return np.fromfile(path, dtype="<i2")
 
         try:
-            time.sleep(0.3)  # parec is recording before anything plays
+            # parec is recording before anything plays: a fresh monitor
+            # source was seen to start delivering only after about 2 s
+            deadline = time.monotonic() + 10
+            while path.stat().st_size == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.1)
             yield finish
         finally:
             finish()

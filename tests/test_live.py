@@ -4,6 +4,7 @@ speaker, commands checked at an independent MQTT subscriber."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -190,8 +191,10 @@ def test_replies_start_before_the_rest_is_synthesized(
     monkeypatch.setenv("PULSE_SOURCE", f"{SPEAKER_SINK}.monitor")
     heard: list[float] = []
     made: dict[str, float] = {}
+    recording = threading.Event()
 
     def listen(indata: np.ndarray, frames: int, when: object, status: object) -> None:
+        recording.set()
         if np.abs(indata).max() > 3000:
             heard.append(time.monotonic())
 
@@ -205,7 +208,8 @@ def test_replies_start_before_the_rest_is_synthesized(
     with sd.InputStream(
         samplerate=SPEAKER_RATE, channels=1, dtype="int16", callback=listen
     ):
-        time.sleep(0.3)
+        # a fresh monitor source was seen to deliver its first block only after 2 s
+        assert recording.wait(10), "the speaker's monitor records nothing"
         assert SoundDevicePlayer().play(slow_sentences())
     after_start = [t for t in heard if t > made["first"]]
     assert after_start, "nothing came out of the speaker"
