@@ -53,6 +53,10 @@ fi
 # openWakeWord is installed without its pinned tflite-runtime (broken with numpy 2, no
 # wheels for new Pythons); the assistant runs its models with ai-edge-litert instead.
 .venv/bin/python -m pip install -q --no-deps "openwakeword==0.6.0"
+# llama-cpp-python is compiled here the first time (5-8 minutes on a 2-core machine).
+if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
+  echo "quickstart: building llama-cpp-python (several minutes, once)" >&2
+fi
 .venv/bin/python -m pip install -q -e ".[test]"
 .venv/bin/assistant models fetch
 

@@ -50,7 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("text", help="handle a typed command, publishing for real")
     _add_common(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("sentence", help='e.g. "turn on the kitchen light"')
+    p.add_argument(
+        "sentence",
+        nargs="+",
+        help='e.g. "turn on the kitchen light"; several: one conversation, in order',
+    )
 
     p = sub.add_parser(
         "demo", help="a sample home on a private broker, commanded by voice"
@@ -160,8 +164,9 @@ async def _text(args: argparse.Namespace) -> int:
 
     assistant = await build_assistant(_config(args), audio=False, speech=False)
     try:
-        result = await assistant.pipeline.run_text(args.sentence)
-        _print_result("", result, args.json)
+        for sentence in args.sentence:
+            result = await assistant.pipeline.run_text(sentence)
+            _print_result("", result, args.json)
     finally:
         await assistant.close()
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .config import Config
 from .devices import DeviceRegistry, Domain, Entity
+from .dialogue import Session
 from .discovery import DiscoveryError, apply_overrides, entity_from_table
 from .errors import ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
@@ -22,6 +24,7 @@ from .mqtt import HomeAssistantMqtt
 from .pipeline import Pipeline
 
 if TYPE_CHECKING:
+    from .llm.understand import LlmUnderstanding
     from .stt import FasterWhisperTranscriber
     from .vad import Endpointer
     from .wake import OpenWakeWordDetector
@@ -38,10 +41,13 @@ class Assistant:
     recognizer: HassilRecognizer
     link: AssistantLink
     timers: list[asyncio.TimerHandle] = field(default_factory=list)
+    llm: LlmUnderstanding | None = None
 
     async def close(self) -> None:
         for timer in self.timers:
             timer.cancel()
+        if self.llm is not None:
+            await asyncio.to_thread(self.llm.worker.close)
         await self.mqtt.stop(farewell=self.link.will)
 
 
@@ -85,6 +91,44 @@ def registry_from_config(
     return registry
 
 
+def llm_from_config(
+    cfg: Config, store: ModelStore, registry: DeviceRegistry
+) -> LlmUnderstanding | None:
+    """The LLM stage, its worker not started yet; None when ``[llm]`` is off."""
+    if not cfg.llm.enabled:
+        return None
+    from .llm.understand import LlmUnderstanding
+    from .llm.worker import LlmWorker
+
+    if cfg.llm.model.endswith(".gguf"):
+        path = cfg.resolve(cfg.llm.model)
+        if not path.is_file():
+            raise ConfigError(
+                "config-invalid",
+                f"{cfg.base_dir / 'config.toml'}: llm.model: no file {path}",
+            )
+    else:
+        folder = store.require(cfg.llm.model)
+        ggufs = [f.path for f in store.spec(cfg.llm.model).files if ".gguf" in f.path]
+        if not ggufs:
+            raise ConfigError(
+                "config-invalid",
+                f"{cfg.base_dir / 'config.toml'}: llm.model: model "
+                f"{cfg.llm.model!r} has no .gguf file",
+            )
+        path = folder / ggufs[0]
+    worker = LlmWorker(
+        path, threads=cfg.llm.threads, timeout_seconds=cfg.llm.timeout_seconds
+    )
+    return LlmUnderstanding(
+        worker,
+        registry.state,
+        min_score=cfg.llm.min_score,
+        min_margin=cfg.llm.min_margin,
+        answer_tokens=cfg.llm.answer_tokens,
+    )
+
+
 def wake_words(model: str) -> tuple[str, ...]:
     """Words of the wake phrase, dropped when Whisper hears them before the command."""
     words = Path(model).stem.split("_v0")[0].replace("_", " ").split()
@@ -111,6 +155,13 @@ async def build_assistant(
         fuzzy_threshold=cfg.intent.fuzzy_threshold,
         drop_leading=wake_words(cfg.wake.model),
     )
+    llm = llm_from_config(cfg, store, registry)
+
+    def devices_changed() -> None:
+        entities = registry.entities()
+        recognizer.update_devices(entities)
+        if llm is not None:
+            llm.update_devices(entities)
 
     from .tts import PiperSynthesizer
 
@@ -156,7 +207,7 @@ async def build_assistant(
     mqtt = HomeAssistantMqtt(
         cfg.mqtt,
         registry,
-        on_devices_changed=lambda: recognizer.update_devices(registry.entities()),
+        on_devices_changed=devices_changed,
         will=link.will,
         adjust=adjust,
     )
@@ -167,8 +218,12 @@ async def build_assistant(
         if wait_for_broker:
             raise
         mqtt.start_background()  # a service keeps listening until the broker is back
-    recognizer.update_devices(registry.entities())
+    devices_changed()
     recognizer.recognize("set a timer for five minutes")  # warm hassil's number parser
+    if llm is not None:  # load the model and its prompt now, not on first use
+        threading.Thread(
+            target=_warm, args=(llm,), name="llm-warm", daemon=True
+        ).start()
 
     pipeline = Pipeline(
         wake=wake,
@@ -183,8 +238,19 @@ async def build_assistant(
         prompt=recognizer.vocabulary_prompt if cfg.stt.bias_prompt else None,
         event_callback=fan_out(link.on_event, event_callback),
         record_dir=cfg.resolve(cfg.debug.record_dir) if cfg.debug.record_dir else None,
+        llm=llm,
+        session=Session(registry, cfg.llm.session_seconds),
     )
-    return Assistant(cfg, pipeline, mqtt, registry, recognizer, link, timers)
+    return Assistant(cfg, pipeline, mqtt, registry, recognizer, link, timers, llm)
+
+
+def _warm(llm: LlmUnderstanding) -> None:
+    from .errors import AssistantError
+
+    try:
+        llm.worker.warm()
+    except AssistantError as err:
+        _LOGGER.error("%s", err)
 
 
 def fan_out(*callbacks: EventCallback | None) -> EventCallback:

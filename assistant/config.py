@@ -83,6 +83,26 @@ class IntentConfig(_Section):
     """Minimum similarity (0-100) for a heard name to match a known device."""
 
 
+class LlmConfig(_Section):
+    enabled: bool = True
+    """Let a small local LLM understand what the rules did not (paraphrases,
+    follow-ups, small talk). Off: only the sentence rules."""
+    model: str = "smollm2-135m-instruct"
+    """A model name from the manifest or a path to a .gguf file."""
+    threads: int = Field(2, ge=1, le=64)
+    """Threads for prompt evaluation (generation uses one)."""
+    timeout_seconds: float = Field(4.0, gt=0.0, le=120.0)
+    """Longest wait for one answer; then "sorry" and a fresh worker."""
+    min_score: float = Field(1.5, ge=-10.0, le=20.0)
+    """How strongly the words must point to a device for the LLM to act on one."""
+    min_margin: float = Field(1.5, ge=0.0, le=20.0)
+    """Below this lead of the best device over the next, ask which one was meant."""
+    answer_tokens: int = Field(32, ge=4, le=256)
+    """Longest spoken answer to small talk, in tokens."""
+    session_seconds: float = Field(30.0, ge=0.0, le=600.0)
+    """How long "it", "and the bedroom" refer to the last command."""
+
+
 class TtsConfig(_Section):
     voice: str = "en_US-joe-medium"
     """A voice name from the manifest or a path to a piper .onnx file."""
@@ -149,6 +169,7 @@ class Config(_Section):
     vad: VadConfig = VadConfig()
     stt: SttConfig = SttConfig()
     intent: IntentConfig = IntentConfig()
+    llm: LlmConfig = LlmConfig()
     tts: TtsConfig = TtsConfig()
     mqtt: MqttConfig = MqttConfig()
     homeassistant: HomeAssistantConfig = HomeAssistantConfig()

@@ -143,6 +143,7 @@ class IntentHandler:
         confirm: Sequence[str] = (),
     ) -> None:
         self._registry = registry
+        self.registry = registry
         self._clock = clock
         self._start_timer = start_timer
         self._confirm = tuple(confirm)

@@ -7,13 +7,14 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .audio import SAMPLE_RATE, SAMPLE_WIDTH, AudioChunk, chunks, write_wav
 from .config import VadConfig, WakeConfig
 from .devices import Command
+from .dialogue import Choice, Session, is_stop
 from .errors import AssistantError
 from .events import EventCallback, EventType, PipelineEvent
 from .handle import IntentHandler, Response
@@ -22,6 +23,9 @@ from .stt import Transcriber
 from .tts import Synthesizer
 from .vad import Endpointer, SegmentState
 from .wake import Detection, WakeDetector
+
+if TYPE_CHECKING:
+    from .llm.understand import LlmUnderstanding
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,7 +53,11 @@ class RunResult:
     )
     error: str | None = None
     awaiting_confirmation: bool = False
-    """The response is a yes/no question; the answer comes as the next command."""
+    """The response is a question; the answer comes as the next command."""
+    path: str = "rules"
+    """Who understood the words: "rules" or "llm"."""
+    llm_tokens: int = 0
+    """Tokens the LLM evaluated for this command (its cached prefix excluded)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +90,9 @@ def confirmation_answer(text: str) -> bool | None:
     return None
 
 
+_ANSWERS = ("HassConfirm", "HassCancel")
+
+
 def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
@@ -104,6 +115,8 @@ class Pipeline:
         prompt: Callable[[], str] | None = None,
         event_callback: EventCallback | None = None,
         record_dir: Path | None = None,
+        llm: LlmUnderstanding | None = None,
+        session: Session | None = None,
     ) -> None:
         self.wake = wake
         self.endpointer = endpointer
@@ -121,6 +134,8 @@ class Pipeline:
         self._record_dir = record_dir
         self._last_wake_ms: int | None = None
         self._pending: Response | None = None
+        self.llm = llm
+        self.session = session or Session(handler.registry)
 
     def _emit(self, kind: EventType, **data: Any) -> None:
         if self.event_callback is not None:
@@ -256,13 +271,14 @@ class Pipeline:
         start = time.perf_counter()
         pending, self._pending = self._pending, None
         answer = confirmation_answer(text) if pending is not None else None
+        reply: Response | None = None
         if pending is not None and answer is not None:
             intent: Intent | None = Intent(
                 "HassConfirm" if answer else "HassCancel", {}, normalize(text)
             )
         else:
             try:
-                intent = await asyncio.to_thread(self.recognizer.recognize, text)
+                intent, reply = await asyncio.to_thread(self._interpret, text, result)
             except AssistantError as err:
                 self._failed(result, err)
                 return
@@ -279,6 +295,9 @@ class Pipeline:
         start = time.perf_counter()
         if pending is not None and answer is not None:
             response = pending if answer else Response("Okay, I won't.")
+        elif reply is not None:
+            response = reply
+            result.awaiting_confirmation = self.session.choice is not None
         else:
             response = self.handler.handle(intent)
         if response.confirm and response is not pending:
@@ -295,8 +314,12 @@ class Pipeline:
             else:
                 result.commands = list(response.commands)
                 self.handler.committed(response)
+                if intent is not None and intent.name not in _ANSWERS:
+                    self.session.remember(intent)
         result.timings_ms["action"] = _ms(start)
-        speech = response.confirm if result.awaiting_confirmation else response.speech
+        speech = response.speech
+        if response.confirm and result.awaiting_confirmation:
+            speech = response.confirm
         result.response = speech
         self._emit(EventType.ACTION_END, commands=len(result.commands), speech=speech)
         result.timings_ms["total_after_speech_end"] = (
@@ -305,6 +328,41 @@ class Pipeline:
             + result.timings_ms["intent"]
             + result.timings_ms["action"]
         )
+
+    def _interpret(
+        self, text: str, result: RunResult
+    ) -> tuple[Intent | None, Response | None]:
+        """Rules, then the conversation so far, then the LLM. A Response instead of
+        an intent when the reply is not a device action: a question, small talk."""
+        session = self.session
+        choice, session.choice = session.choice, None
+        if is_stop(text):
+            session.end()
+            return None, Response("Okay.")
+        if choice is not None and self.llm is not None:
+            picked = session.answer(text, choice)
+            entity = self.handler.registry.get(picked) if picked else None
+            if entity is not None:
+                result.path = "llm"
+                chosen, result.llm_tokens = self.llm.act(choice.text, entity)
+                return chosen, None
+        said, referent = session.with_referent(text)
+        intent = self.recognizer.recognize(said)
+        if intent is not None and referent and intent.entity_ids[:1] == referent[:1]:
+            intent = replace(intent, entity_ids=referent)  # "them": all of them
+        if intent is None:
+            intent = session.follow_up(text)
+        if self.llm is None or (intent is not None and not self.llm.vague(intent)):
+            return intent, None  # a sentence the rules know, even with a bad name
+        result.path = "llm"
+        understood = self.llm.understand(said, only=referent)
+        result.llm_tokens = understood.evaluated
+        if understood.question:
+            session.choice = Choice(normalize(said), understood.options)
+            return None, Response(understood.question)
+        if understood.answer:
+            return None, Response(understood.answer)
+        return understood.intent, None
 
     def cancel_confirmation(self) -> None:
         """The question went unanswered: nothing is done."""

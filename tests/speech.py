@@ -222,7 +222,13 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     from assistant.tts import PiperSynthesizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    every = {u.name: u for u in (*UTTERANCES, *LIVE.values(), *BRIDGES.values())}
+    from .paraphrases import CONVERSATIONS, SPOKEN
+
+    talks = [u for conversation in CONVERSATIONS.values() for u in conversation]
+    every = {
+        u.name: u
+        for u in (*UTTERANCES, *LIVE.values(), *BRIDGES.values(), *SPOKEN, *talks)
+    }
     paths = {name: out_dir / f"{name}.wav" for name in every}
     missing = [u for u in every.values() if not paths[u.name].exists()]
     if not missing:

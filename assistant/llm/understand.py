@@ -1,0 +1,358 @@
+"""Understanding paraphrases with a small LLM, grounded in the real devices.
+
+A 135M-parameter model cannot be trusted to write commands, so it never does:
+the candidates come from the device registry and the model only ranks them.
+
+1. Device: every controllable device (those in a room the words name, if any) is
+   scored by how much more likely the model finds its name after the request
+   than after an empty one (pointwise mutual information, which cancels the
+   model's taste for short or frequent names).
+2. Action: the chosen device's few actions ("turn on"/"turn off", "open"/"close",
+   ...) are scored after the request and the device, nudged by a short table of
+   cue words ("dark", "freezing", "shut") so the tiny model is not left alone
+   with polarity.
+
+A close call between two devices becomes a question ("the desk lamp or the
+porch light?"); a weak best device means the words were not a command, and the
+model answers briefly instead. Whatever it picks still goes through the normal
+intent handler: the device's declared topics, its capabilities, confirmations.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ..devices import Domain, Entity, EntityState
+from ..intent import Intent, normalize
+from .worker import LlmError, LlmWorker
+
+_LOGGER = logging.getLogger(__name__)
+
+# domain -> (action phrase, intent name); the phrase is what the model scores
+ACTIONS: dict[Domain, tuple[tuple[str, str], ...]] = {
+    Domain.LIGHT: (("turn on", "HassTurnOn"), ("turn off", "HassTurnOff"),
+                   ("brighten", "brighter"), ("dim", "dimmer")),
+    Domain.SWITCH: (("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
+    Domain.FAN: (("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
+    Domain.COVER: (("open", "HassOpen"), ("close", "HassClose")),
+    Domain.LOCK: (("lock", "HassLock"), ("unlock", "HassUnlock")),
+    Domain.CLIMATE: (("warm up", "warmer"), ("cool down", "cooler"),
+                     ("turn off", "HassTurnOff")),
+}  # fmt: skip
+
+# cue words -> the action phrase they favour (added to the model's log-probability)
+_CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b(?:{words})\b"), action)
+    for words, action in (
+        (r"dark|black|gloomy|can't see|cannot see|read|work|study|turn on|switch on|"
+         r"start|make me",
+         "turn on"),
+        (r"off|bed|sleep|leaving|done with|enough|kill|nobody|no one|stop|"
+         r"finished|save",
+         "turn off"),
+        (r"too bright|blinding|dim|dimmer|softer|lower", "dim"),
+        (r"brighter|more light|brighten|too dim|dim in", "brighten"),
+        (r"cold|freezing|chilly|warm up|warmer|heat|frozen", "warm up"),
+        (r"hot|too warm|boiling|stuffy|muggy|cooler|cool down|sweating", "cool down"),
+        (r"open|let .* (?:in|out)|air|get out", "open"),
+        (r"close|shut|secure|cold in|draft|draught", "close"),
+        (r"lock|secure|nobody can|no one can|bed|safe", "lock"),
+        (r"unlock|let .* in|open the door", "unlock"),
+    )
+)  # fmt: skip
+_CUE_WEIGHT = 3.0
+_FAN_CUES = {"cool down": "turn on", "warm up": "turn off"}
+_COVER_CUES = ((re.compile(r"\bdown\b"), "close"),)
+_EVIDENCE: dict[Domain, re.Pattern[str]] = {
+    Domain.CLIMATE: re.compile(r"temperature|heat|cold|warm|hot|chill|freez|boil|"
+                               r"thermostat|degree|cool|stuffy|frozen"),
+    Domain.LOCK: re.compile(r"lock|secure|bolt|door|safe|get in|come in|break in"),
+    Domain.COVER: re.compile(r"garage|door|blind|shutter|curtain|open|close|shut|car"),
+}  # fmt: skip
+"""Words without which a device of these kinds is never the model's pick."""
+_NAME_WEIGHT = 1.5
+_STOPWORDS = {"the", "a", "an", "in", "on", "of", "room", "my"}
+
+_KIND_WORDS: dict[str, Domain] = {
+    "light": Domain.LIGHT, "lights": Domain.LIGHT, "lamp": Domain.LIGHT,
+    "lamps": Domain.LIGHT, "fan": Domain.FAN, "lock": Domain.LOCK,
+    "thermostat": Domain.CLIMATE, "heating": Domain.CLIMATE, "blinds": Domain.COVER,
+    "shutters": Domain.COVER, "curtains": Domain.COVER,
+}  # fmt: skip
+
+_NOT_FOR_DEVICES = re.compile(
+    r"\b(?:topic|topics|payload|publish|mqtt|json|instruction|instructions|prompt|"
+    r"system|developer|admin|override|pretend|role|rules)\b"
+)
+"""Words about the assistant's own workings: such an utterance is never turned
+into a device action by the model (plain commands still go through the rules)."""
+
+_EXAMPLES: dict[Domain, tuple[str, str]] = {
+    Domain.LIGHT: ("I can't see a thing in the {area}", "turn on"),
+    Domain.SWITCH: ("I don't need the {name} any more", "turn off"),
+    Domain.FAN: ("it is so stuffy in the {area}", "turn on"),
+    Domain.COVER: ("shut the {name}", "close"),
+    Domain.LOCK: ("make sure nobody gets in through the {name}", "lock"),
+    Domain.CLIMATE: ("I'm freezing in the {area}", "warm up"),
+}
+
+_SYSTEM = (
+    "You are a friendly voice assistant in a home. Answer in one short, "
+    "simple sentence."
+)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the model made of an utterance the rules did not match."""
+
+    intent: Intent | None = None
+    """A device action to hand to the intent handler."""
+    question: str | None = None
+    """Asked instead of acting: which of ``options`` was meant."""
+    options: tuple[str, ...] = ()
+    answer: str | None = None
+    """A spoken answer to small talk: no device is touched."""
+    evaluated: int = 0
+    """Tokens llama.cpp evaluated for this utterance (the cached prefix excluded)."""
+
+
+def _name(entity: Entity) -> str:
+    return normalize(entity.name)
+
+
+class LlmUnderstanding:
+    def __init__(
+        self,
+        worker: LlmWorker,
+        state: Callable[[str], EntityState],
+        *,
+        min_score: float = 1.5,
+        min_margin: float = 1.5,
+        answer_tokens: int = 32,
+    ) -> None:
+        self.worker = worker
+        self._state = state
+        self._min_score = min_score
+        self._min_margin = min_margin
+        self._answer_tokens = answer_tokens
+        self._devices: list[Entity] = []
+        self._prior: dict[str, float] = {}
+
+    def update_devices(self, entities: Iterable[Entity]) -> None:
+        """New prompt prefix from the user's own devices (evaluated on next use)."""
+        self._devices = [e for e in entities if e.domain in ACTIONS]
+        self._prior = {}
+        self.worker.set_prefix(self._prefix())
+
+    def _prefix(self) -> str:
+        devices = ", ".join(
+            f"{_name(e)} ({normalize(e.area or 'home')})" for e in self._devices
+        )
+        lines = [
+            "A smart home assistant turns what people say into one device command.",
+            "",
+            f"Devices: {devices}",
+        ]
+        seen: set[Domain] = set()
+        for entity in self._devices:
+            if entity.domain in seen:
+                continue
+            seen.add(entity.domain)
+            said, action = _EXAMPLES[entity.domain]
+            area = normalize(entity.area or "house")
+            lines += ["", f"Said: {said.format(area=area, name=_name(entity))}",
+                      f"Device: {_name(entity)}", f"Action: {action}"]  # fmt: skip
+        return "\n".join(lines) + "\n"
+
+    # -- understanding -----------------------------------------------------------
+
+    def vague(self, intent: Intent) -> bool:
+        """The rules heard a kind of device, not a device ("turn on the light"), or
+        a name with more words than a device's name."""
+        name = normalize(str(intent.slots.get("name", "")))
+        if intent.entity_ids or not name:
+            return False
+        if name in _KIND_WORDS:
+            return True
+        # "close up the garage for the night": a known device among other words
+        return len(self._narrow(name, self._devices)) < len(self._devices)
+
+    def understand(self, text: str, only: Iterable[str] = ()) -> Understanding:
+        """Rank device actions for ``text`` (limited to entity ids ``only``)."""
+        clean = normalize(text)
+        if not clean:
+            return Understanding()
+        if not self._devices or _NOT_FOR_DEVICES.search(clean):
+            return self._chat(text)
+        allowed = set(only)
+        candidates = [e for e in self._devices if not allowed or e.entity_id in allowed]
+        narrowed = False
+        if not allowed:
+            narrowed_to = self._narrow(clean, candidates)
+            narrowed = len(narrowed_to) < len(candidates)
+            candidates = narrowed_to
+            kinds = {d for w, d in _KIND_WORDS.items() if w in clean.split()}
+            of_kind = [e for e in candidates if e.domain in kinds]
+            if len(of_kind) > 1 and not narrowed:
+                return self._which(of_kind)  # "turn on the light": which one?
+            if of_kind:
+                candidates, narrowed = of_kind, True
+            candidates = [
+                e for e in candidates
+                if e.domain not in _EVIDENCE or _EVIDENCE[e.domain].search(clean)
+            ] or candidates  # fmt: skip
+        try:
+            ranked, evaluated = self._rank_devices(clean, candidates)
+        except LlmError as err:
+            _LOGGER.warning("LLM: %s", err.message)
+            return Understanding()
+        best_score, best = ranked[0]
+        _LOGGER.info(
+            "LLM devices for %r: %s", clean,
+            ", ".join(f"{e.name} {s:.1f}" for s, e in ranked[:3]),
+        )  # fmt: skip
+        if not (allowed or narrowed) and best_score < self._min_score:
+            chat = self._chat(text)
+            return Understanding(
+                answer=chat.answer, evaluated=evaluated + chat.evaluated
+            )
+        if len(ranked) > 1 and best_score - ranked[1][0] < self._min_margin:
+            first, second = best, ranked[1][1]
+            question = f"Did you mean the {_name(first)} or the {_name(second)}?"
+            return Understanding(
+                question=question,
+                options=(first.entity_id, second.entity_id),
+                evaluated=evaluated,
+            )
+        try:
+            intent, more = self.act(clean, best)
+        except LlmError as err:
+            _LOGGER.warning("LLM: %s", err.message)
+            return Understanding(evaluated=evaluated)
+        return Understanding(intent=intent, evaluated=evaluated + more)
+
+    def _which(self, devices: list[Entity]) -> Understanding:
+        names = [f"the {_name(e)}" for e in devices[:4]]
+        listed = ", ".join(names[:-1]) + f" or {names[-1]}"
+        return Understanding(
+            question=f"Which one: {listed}?",
+            options=tuple(e.entity_id for e in devices[:4]),
+        )
+
+    def _narrow(self, clean: str, devices: list[Entity]) -> list[Entity]:
+        """Devices in the room the words name; those the words name."""
+        areas = {normalize(e.area) for e in devices if e.area}
+        named = [a for a in areas if _mentions(clean, a)]
+        if named:
+            devices = [e for e in devices if e.area and normalize(e.area) in named]
+        by_name = [e for e in devices if _mentions(clean, _name(e))]
+        return by_name or devices
+
+    def _rank_devices(
+        self, clean: str, devices: list[Entity]
+    ) -> tuple[list[tuple[float, Entity]], int]:
+        if len(devices) == 1:
+            return [(self._min_score, devices[0])], 0
+        options = [f" {_name(e)}\n" for e in devices]
+        evaluated = 0
+        missing = [o for o in options if o not in self._prior]
+        if missing:
+            prior = self.worker.score("\nSaid: \nDevice:", missing)
+            self._prior.update(zip(missing, prior.logprobs, strict=True))
+        scores = self.worker.score(f"\nSaid: {clean}\nDevice:", options)
+        evaluated += scores.evaluated
+        heard = {_stem(w) for w in clean.split()}
+        ranked = sorted(
+            (
+                (lp - self._prior[o] + _NAME_WEIGHT * _overlap(heard, e), e)
+                for lp, o, e in zip(scores.logprobs, options, devices, strict=True)
+            ),
+            key=lambda pair: pair[0],
+            reverse=True,
+        )
+        return ranked, evaluated
+
+    def act(self, clean: str, entity: Entity) -> tuple[Intent, int]:
+        """The most likely action on ``entity`` for ``clean``, as an intent."""
+        actions = ACTIONS[entity.domain]
+        scores = self.worker.score(
+            f"\nSaid: {clean}\nDevice: {_name(entity)}\nAction:",
+            [f" {phrase}\n" for phrase, _ in actions],
+        )
+        cued = {a for pattern, a in _CUES if pattern.search(clean)}
+        if entity.domain == Domain.FAN:  # a fan cools: "hot" turns it on
+            cued |= {_FAN_CUES[a] for a in cued if a in _FAN_CUES}
+        if entity.domain == Domain.COVER:
+            cued |= {a for pattern, a in _COVER_CUES if pattern.search(clean)}
+        ranked = sorted(
+            (
+                (lp + (_CUE_WEIGHT if phrase in cued else 0.0), phrase, name)
+                for lp, (phrase, name) in zip(scores.logprobs, actions, strict=True)
+            ),
+            reverse=True,
+        )
+        _LOGGER.info(
+            "LLM actions on %s: %s", entity.name,
+            ", ".join(f"{p} {s:.1f}" for s, p, _ in ranked),
+        )  # fmt: skip
+        _, _, name = ranked[0]
+        return self._intent(name, entity, clean), scores.evaluated
+
+    def _intent(self, name: str, entity: Entity, clean: str) -> Intent:
+        slots: dict[str, Any] = {"name": entity.name}
+        state = self._state(entity.entity_id)
+        if name in ("brighter", "dimmer"):
+            now = state.brightness_pct if state.state != "off" else 0
+            now = 50 if now is None else now
+            step = 30 if name == "brighter" else -30
+            slots["brightness"] = max(10, min(100, now + step))
+            name = "HassLightSet"
+        elif name in ("warmer", "cooler"):
+            target = state.target_temperature or 20.0
+            value = target + (1.0 if name == "warmer" else -1.0)
+            slots["temperature"] = int(value) if value.is_integer() else value
+            name = "HassClimateSetTemperature"
+        return Intent(name, slots, clean, (entity.entity_id,), confidence=0.5)
+
+    def _chat(self, text: str) -> Understanding:
+        try:
+            answer = self.worker.chat(_SYSTEM, text, self._answer_tokens)
+        except LlmError as err:
+            _LOGGER.warning("LLM: %s", err.message)
+            return Understanding()
+        return Understanding(
+            answer=first_sentence(answer.text), evaluated=answer.evaluated
+        )
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _overlap(heard: set[str], entity: Entity) -> int:
+    """Words of the device's name that were said ("back" for the back door)."""
+    return len(heard & {_stem(w) for w in _name(entity).split()} - _STOPWORDS)
+
+
+def _mentions(clean: str, phrase: str) -> bool:
+    """``phrase`` is in ``clean`` as whole words, allowing a slight mishearing."""
+    if re.search(rf"\b{re.escape(phrase)}\b", clean):
+        return True
+    return fuzz.partial_ratio(phrase, clean) >= 90 and len(phrase) >= 5
+
+
+def first_sentence(text: str, limit: int = 160) -> str:
+    """The first sentence, cut at ``limit`` characters on a word boundary."""
+    text = " ".join(text.split())
+    match = re.search(r"^(.+?[.!?])(\s|$)", text)
+    sentence = match.group(1) if match else text
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0] + "."
+    return sentence

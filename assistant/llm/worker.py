@@ -1,0 +1,265 @@
+"""The LLM in its own process: a hang or crash in llama.cpp cannot freeze the
+audio loop, and the assistant replaces a dead or stuck worker on the next request.
+
+The worker keeps one static prompt prefix (instructions, the user's devices,
+examples) evaluated in llama.cpp's KV cache; a request evaluates only its own
+tokens after it. Requests and replies are small tuples over a pipe.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..errors import AssistantError
+
+_LOGGER = logging.getLogger(__name__)
+
+_START_SECONDS = 60.0
+"""Loading the model and evaluating the prefix: generous, it happens rarely."""
+
+
+class LlmError(AssistantError):
+    def __init__(self, message: str) -> None:
+        super().__init__("llm", message)
+
+
+@dataclass(frozen=True)
+class Scores:
+    logprobs: list[float]
+    """Log-probability of each candidate continuation, in order."""
+    evaluated: int
+    """Tokens llama.cpp evaluated for this request (the prefix excluded)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    evaluated: int
+
+
+class LlmWorker:
+    """Client side: starts the worker process, sends requests with a deadline."""
+
+    def __init__(
+        self, model: Path, *, threads: int = 2, timeout_seconds: float = 3.0
+    ) -> None:
+        self._model = model
+        self._threads = threads
+        self.timeout_seconds = timeout_seconds
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+        self._prefix = ""
+        self._sent_prefix: str | None = None
+        self.prefix_tokens = 0
+        self.restarts = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def set_prefix(self, prefix: str) -> None:
+        """The static prompt; evaluated once, on the next request."""
+        self._prefix = prefix
+
+    def warm(self) -> None:
+        """Start the worker and evaluate the prefix now, not on the first request."""
+        with self._lock:
+            self._ready()
+
+    def score(self, query: str, candidates: list[str]) -> Scores:
+        logprobs, evaluated = self._request(("score", query, candidates))
+        return Scores(logprobs, evaluated)
+
+    def chat(self, system: str, text: str, max_tokens: int) -> Answer:
+        reply, evaluated = self._request(("chat", system, text, max_tokens))
+        return Answer(reply, evaluated)
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    # -- process management ---------------------------------------------------------
+
+    def _request(self, message: tuple[Any, ...]) -> Any:
+        with self._lock:
+            for attempt in (1, 2):
+                conn = self._ready()
+                try:
+                    conn.send(message)
+                    if not conn.poll(self.timeout_seconds):
+                        _LOGGER.warning(
+                            "LLM worker gave no answer in %.1f s: restarting it",
+                            self.timeout_seconds,
+                        )
+                        self._stop()
+                        raise LlmError("the language model took too long")
+                    kind, *payload = conn.recv()
+                except (EOFError, OSError, BrokenPipeError) as err:
+                    _LOGGER.warning("LLM worker died (%s): restarting it", err)
+                    self._stop()
+                    if attempt == 2:
+                        raise LlmError("the language model worker died") from err
+                    continue
+                if kind == "error":
+                    raise LlmError(str(payload[0]))
+                return payload
+        raise AssertionError("unreachable")
+
+    def _ready(self) -> Connection:
+        if self._proc is None or self._proc.poll() is not None or self._conn is None:
+            self._stop()
+            self._start()
+        assert self._conn is not None
+        if self._sent_prefix != self._prefix:
+            self._conn.send(("prefix", self._prefix))
+            if not self._conn.poll(_START_SECONDS):
+                self._stop()
+                raise LlmError("the language model did not start")
+            kind, *payload = self._conn.recv()
+            if kind == "error":
+                self._stop()
+                raise LlmError(str(payload[0]))
+            self.prefix_tokens = int(payload[0])
+            self._sent_prefix = self._prefix
+        return self._conn
+
+    def _start(self) -> None:
+        if self._proc is not None:
+            self.restarts += 1
+        ours, theirs = socket.socketpair()
+        fd = theirs.fileno()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(fd), str(self._model),
+             str(self._threads)],
+            pass_fds=(fd,),
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        theirs.close()
+        self._proc, self._conn = proc, Connection(ours.detach())
+        self._sent_prefix = None
+        _LOGGER.info("LLM worker %d started (%s)", proc.pid, self._model.name)
+
+    def _stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait(5)
+        self._conn = None
+        self._sent_prefix = None
+
+
+# -- the worker process ---------------------------------------------------------------
+
+
+def serve(conn: Connection, model: str, threads: int) -> None:
+    """Worker main loop (runs in the child process)."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    try:
+        engine = _Engine(model, threads)
+    except Exception as err:  # reported to the parent
+        conn.send(("error", f"cannot load {model}: {err}"))
+        return
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the assistant went away
+        try:
+            conn.send(engine.handle(message))
+        except Exception as err:  # reported to the parent
+            conn.send(("error", f"{type(err).__name__}: {err}"))
+
+
+class _Engine:
+    def __init__(self, model: str, threads: int) -> None:
+        from llama_cpp import Llama
+
+        self._llm = Llama(
+            model_path=model,
+            n_ctx=2048,
+            n_batch=512,
+            n_threads=1,  # generation: llama.cpp threads busy-wait
+            n_threads_batch=threads,
+            logits_all=True,
+            verbose=False,
+        )
+        self._prefix: list[int] = []
+        self._state: Any = None
+
+    def handle(self, message: tuple[Any, ...]) -> tuple[Any, ...]:
+        kind = message[0]
+        if kind == "prefix":
+            return ("ok", self._set_prefix(message[1]))
+        if kind == "score":
+            return ("scores", *self._score(message[1], message[2]))
+        if kind == "chat":
+            return ("text", *self._chat(*message[1:]))
+        raise ValueError(f"unknown request {kind!r}")
+
+    def _tokens(self, text: str) -> list[int]:
+        return self._llm.tokenize(text.encode(), add_bos=False, special=False)
+
+    def _set_prefix(self, text: str) -> int:
+        llm = self._llm
+        self._prefix = llm.tokenize(text.encode(), add_bos=True, special=False)
+        llm.reset()
+        llm.eval(self._prefix)
+        self._state = llm.save_state()
+        return len(self._prefix)
+
+    def _at_prefix(self) -> None:
+        llm, n = self._llm, len(self._prefix)
+        if llm.n_tokens < n or list(llm.input_ids[:n]) != self._prefix:
+            llm.load_state(self._state)  # a chat request displaced it
+        llm.n_tokens = n
+
+    def _score(self, query: str, candidates: list[str]) -> tuple[list[float], int]:
+        import numpy as np
+
+        llm = self._llm
+        self._at_prefix()
+        query_tokens = self._tokens(query)
+        llm.eval(query_tokens)
+        base = llm.n_tokens
+        evaluated = len(query_tokens)
+        logprobs: list[float] = []
+        for candidate in candidates:
+            tokens = self._tokens(candidate)
+            llm.n_tokens = base
+            llm.eval(tokens)
+            evaluated += len(tokens)
+            rows = np.asarray(llm.scores[base - 1 : base - 1 + len(tokens)], "float64")
+            top = rows.max(axis=1, keepdims=True)
+            norm = top[:, 0] + np.log(np.exp(rows - top).sum(axis=1))
+            picked = rows[np.arange(len(tokens)), tokens]
+            logprobs.append(float((picked - norm).sum()))
+        return logprobs, evaluated
+
+    def _chat(self, system: str, text: str, max_tokens: int) -> tuple[str, int]:
+        out = self._llm.create_chat_completion(
+            messages=[
+                {"role": "system", "content": system},
+                {"role": "user", "content": text},
+            ],
+            max_tokens=max_tokens,
+            temperature=0.0,
+            stop=["\n"],
+        )
+        usage = out.get("usage", {})  # type: ignore[union-attr]
+        reply = out["choices"][0]["message"]["content"] or ""  # type: ignore[index]
+        return reply.strip(), int(usage.get("prompt_tokens", 0))
+
+
+if __name__ == "__main__":
+    serve(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))
