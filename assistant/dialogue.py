@@ -14,7 +14,11 @@ from .devices import Entity
 from .intent import Intent, normalize
 from .states import DeviceRegistry
 
-_PRONOUN = re.compile(r"\b(?:it|them|that one|that)\b")
+_PRONOUN = re.compile(
+    r"\b(?P<verb>turn|switch|make|set|put|lock|unlock|open|close|shut|dim|brighten|"
+    r"start|stop|raise|lower|leave|keep|get) (?:it|them|that one|that)\b(?!')"
+)
+"""A pronoun as the object of a command ("turn it off"), not "it's cold"."""
 _FOLLOW_UP = re.compile(
     r"^(?:and|also|now|what about|how about|same for|same in)?\s*(?:in\s+)?"
     r"(?:the\s+)?(?P<rest>.+?)(?:\s+(?:too|as well|also|please|then))*$"
@@ -82,7 +86,8 @@ class Session:
         if not entities:
             return text, ()
         name = normalize(entities[0].name)
-        return _PRONOUN.sub(f"the {name}", clean, count=1), last.entity_ids
+        said = _PRONOUN.sub(lambda m: f"{m['verb']} the {name}", clean, count=1)
+        return said, last.entity_ids
 
     def follow_up(self, text: str) -> Intent | None:
         """ "and the bedroom": the last request again, for another room or device."""

@@ -346,13 +346,23 @@ class Pipeline:
                 result.path = "llm"
                 chosen, result.llm_tokens = self.llm.act(choice.text, entity)
                 return chosen, None
-        said, referent = session.with_referent(text)
-        intent = self.recognizer.recognize(said)
-        if intent is not None and referent and intent.entity_ids[:1] == referent[:1]:
-            intent = replace(intent, entity_ids=referent)  # "them": all of them
+        said = text
+        referent: tuple[str, ...] = ()
+        intent = self.recognizer.recognize(text)
+        unresolved = (
+            intent is not None and "name" in intent.slots and not intent.entity_ids
+        )
+        if intent is None or unresolved:  # "turn it off": which "it"?
+            with_it, referent = session.with_referent(text)
+            known = self.recognizer.recognize(with_it) if referent else None
+            if known is not None and known.entity_ids[:1] == referent[:1]:
+                return replace(known, entity_ids=referent), None  # "them": all
+            said = with_it if referent else text
         if intent is None:
             intent = session.follow_up(text)
-        if self.llm is None or (intent is not None and not self.llm.vague(intent)):
+        if self.llm is None:
+            return intent, None
+        if intent is not None and not referent and not self.llm.vague(intent):
             return intent, None  # a sentence the rules know, even with a bad name
         result.path = "llm"
         understood = self.llm.understand(said, only=referent)
