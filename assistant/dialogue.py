@@ -56,14 +56,26 @@ class Session:
         self._registry = registry
         self._seconds = seconds
         self._last: Turn | None = None
-        self.choice: Choice | None = None
+        self._choice: Choice | None = None
+        self._asked = 0.0
+
+    @property
+    def choice(self) -> Choice | None:
+        """The open clarifying question, if it was asked within the session time."""
+        if self._choice is None or time.monotonic() - self._asked > self._seconds:
+            return None
+        return self._choice
+
+    @choice.setter
+    def choice(self, choice: Choice | None) -> None:
+        self._choice, self._asked = choice, time.monotonic()
 
     def remember(self, intent: Intent) -> None:
         if intent.entity_ids:
             self._last = Turn(intent, time.monotonic())
 
     def end(self) -> None:
-        self._last, self.choice = None, None
+        self._last, self._choice = None, None
 
     @property
     def last(self) -> Intent | None:

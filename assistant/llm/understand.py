@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -54,7 +54,7 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"start|make me",
          "turn on"),
         (r"off|bed|sleep|leaving|done with|enough|kill|nobody|no one|stop|"
-         r"finished|save",
+         r"finished|save|not|no longer|any ?more|don't need|no need",
          "turn off"),
         (r"too bright|blinding|dim|dimmer|softer|lower", "dim"),
         (r"brighter|more light|brighten|too dim|dim in", "brighten"),
@@ -192,24 +192,26 @@ class LlmUnderstanding:
         if not self._devices or _NOT_FOR_DEVICES.search(clean):
             return self._chat(text)
         allowed = set(only)
-        candidates = [e for e in self._devices if not allowed or e.entity_id in allowed]
-        narrowed = False
-        if not allowed:
-            narrowed_to = self._narrow(clean, candidates)
-            narrowed = len(narrowed_to) < len(candidates)
-            candidates = narrowed_to
+        named = bool(allowed)  # the words (or "it") say which device
+        room = self._devices
+        if allowed:
+            candidates = [e for e in self._devices if e.entity_id in allowed]
+        else:
+            room = self._in_rooms(clean)
+            by_name = [e for e in room if _mentions(clean, _name(e))]
             kinds = {d for w, d in _KIND_WORDS.items() if w in clean.split()}
-            of_kind = [e for e in candidates if e.domain in kinds]
-            if len(of_kind) > 1 and not narrowed:
+            of_kind = [e for e in by_name or room if e.domain in kinds]
+            if len(of_kind) > 1 and room is self._devices and not by_name:
                 return self._which(of_kind)  # "turn on the light": which one?
-            if of_kind:
-                candidates, narrowed = of_kind, True
-            candidates = [
-                e for e in candidates
-                if e.domain not in _EVIDENCE or _EVIDENCE[e.domain].search(clean)
-            ] or candidates  # fmt: skip
+            candidates = of_kind or by_name or room
+            named = bool(of_kind or by_name)
+            if not named:
+                candidates = [
+                    e for e in candidates
+                    if e.domain not in _EVIDENCE or _EVIDENCE[e.domain].search(clean)
+                ] or candidates  # fmt: skip
         try:
-            ranked, evaluated = self._rank_devices(clean, candidates)
+            ranked, evaluated = self._rank_devices(clean, candidates, named)
         except LlmError as err:
             _LOGGER.warning("LLM: %s", err.message)
             return Understanding()
@@ -218,7 +220,17 @@ class LlmUnderstanding:
             "LLM devices for %r: %s", clean,
             ", ".join(f"{e.name} {s:.1f}" for s, e in ranked[:3]),
         )  # fmt: skip
-        if not (allowed or narrowed) and best_score < self._min_score:
+        in_room = room is not self._devices
+        if (
+            not named
+            and best_score < self._min_score
+            and not (
+                in_room and room == [best]  # the one device of the room the words name
+            )
+        ):
+            if in_room and len(room) > 1:
+                asked = self._which(room)  # a room, but no telling what for
+                return replace(asked, evaluated=evaluated)
             chat = self._chat(text)
             return Understanding(
                 answer=chat.answer, evaluated=evaluated + chat.evaluated
@@ -246,6 +258,14 @@ class LlmUnderstanding:
             options=tuple(e.entity_id for e in devices[:4]),
         )
 
+    def _in_rooms(self, clean: str) -> list[Entity]:
+        """The devices of the rooms the words name; all of them if none is named."""
+        areas = {normalize(e.area) for e in self._devices if e.area}
+        named = [a for a in areas if _mentions(clean, a)]
+        if not named:
+            return self._devices
+        return [e for e in self._devices if e.area and normalize(e.area) in named]
+
     def _narrow(self, clean: str, devices: list[Entity]) -> list[Entity]:
         """Devices in the room the words name; those the words name."""
         areas = {normalize(e.area) for e in devices if e.area}
@@ -256,9 +276,9 @@ class LlmUnderstanding:
         return by_name or devices
 
     def _rank_devices(
-        self, clean: str, devices: list[Entity]
+        self, clean: str, devices: list[Entity], named: bool
     ) -> tuple[list[tuple[float, Entity]], int]:
-        if len(devices) == 1:
+        if len(devices) == 1 and named:
             return [(self._min_score, devices[0])], 0
         options = [f" {_name(e)}\n" for e in devices]
         evaluated = 0
