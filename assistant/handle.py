@@ -143,10 +143,13 @@ class IntentHandler:
         confirm: Sequence[str] = (),
     ) -> None:
         self._registry = registry
-        self.registry = registry
         self._clock = clock
         self._start_timer = start_timer
         self._confirm = tuple(confirm)
+
+    @property
+    def registry(self) -> DeviceRegistry:
+        return self._registry
 
     def committed(self, response: Response) -> None:
         """The commands were published: devices without state topics now have

@@ -182,7 +182,8 @@ class LlmUnderstanding:
         if name in _KIND_WORDS:
             return True
         # "close up the garage for the night": a known device among other words
-        return len(self._narrow(name, self._devices)) < len(self._devices)
+        room = self._in_rooms(name)
+        return room is not self._devices or any(_mentions(name, _name(e)) for e in room)
 
     def understand(self, text: str, only: Iterable[str] = ()) -> Understanding:
         """Rank device actions for ``text`` (limited to entity ids ``only``)."""
@@ -266,15 +267,6 @@ class LlmUnderstanding:
             return self._devices
         return [e for e in self._devices if e.area and normalize(e.area) in named]
 
-    def _narrow(self, clean: str, devices: list[Entity]) -> list[Entity]:
-        """Devices in the room the words name; those the words name."""
-        areas = {normalize(e.area) for e in devices if e.area}
-        named = [a for a in areas if _mentions(clean, a)]
-        if named:
-            devices = [e for e in devices if e.area and normalize(e.area) in named]
-        by_name = [e for e in devices if _mentions(clean, _name(e))]
-        return by_name or devices
-
     def _rank_devices(
         self, clean: str, devices: list[Entity], named: bool
     ) -> tuple[list[tuple[float, Entity]], int]:
@@ -282,16 +274,17 @@ class LlmUnderstanding:
             return [(self._min_score, devices[0])], 0
         options = [f" {_name(e)}\n" for e in devices]
         evaluated = 0
-        missing = [o for o in options if o not in self._prior]
+        table = self._prior  # devices may change meanwhile: keep this one
+        missing = [o for o in options if o not in table]
         if missing:
             prior = self.worker.score("\nSaid: \nDevice:", missing)
-            self._prior.update(zip(missing, prior.logprobs, strict=True))
+            table.update(zip(missing, prior.logprobs, strict=True))
         scores = self.worker.score(f"\nSaid: {clean}\nDevice:", options)
         evaluated += scores.evaluated
         heard = {_stem(w) for w in clean.split()}
         ranked = sorted(
             (
-                (lp - self._prior[o] + _NAME_WEIGHT * _overlap(heard, e), e)
+                (lp - table[o] + _NAME_WEIGHT * _overlap(heard, e), e)
                 for lp, o, e in zip(scores.logprobs, options, devices, strict=True)
             ),
             key=lambda pair: pair[0],

@@ -3,7 +3,8 @@ audio loop, and the assistant replaces a dead or stuck worker on the next reques
 
 The worker keeps one static prompt prefix (instructions, the user's devices,
 examples) evaluated in llama.cpp's KV cache; a request evaluates only its own
-tokens after it. Requests and replies are small tuples over a pipe.
+tokens after it, small talk included (its chat prompt follows the prefix), so the
+prefix is never evaluated twice. Requests and replies are small tuples over a pipe.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -188,14 +190,14 @@ class _Engine:
         self._llm = Llama(
             model_path=model,
             n_ctx=2048,
-            n_batch=512,
+            n_batch=128,  # llama.cpp keeps logits for a whole batch: 25 MB, not 100
             n_threads=1,  # generation: llama.cpp threads busy-wait
             n_threads_batch=threads,
             logits_all=True,
             verbose=False,
         )
         self._prefix: list[int] = []
-        self._state: Any = None
+        self._chat_format = _chat_format(self._llm)
 
     def handle(self, message: tuple[Any, ...]) -> tuple[Any, ...]:
         kind = message[0]
@@ -215,13 +217,13 @@ class _Engine:
         self._prefix = llm.tokenize(text.encode(), add_bos=True, special=False)
         llm.reset()
         llm.eval(self._prefix)
-        self._state = llm.save_state()
         return len(self._prefix)
 
     def _at_prefix(self) -> None:
         llm, n = self._llm, len(self._prefix)
         if llm.n_tokens < n or list(llm.input_ids[:n]) != self._prefix:
-            llm.load_state(self._state)  # a chat request displaced it
+            llm.reset()  # not expected: every request keeps the prefix
+            llm.eval(self._prefix)
         llm.n_tokens = n
 
     def _score(self, query: str, candidates: list[str]) -> tuple[list[float], int]:
@@ -247,18 +249,48 @@ class _Engine:
         return logprobs, evaluated
 
     def _chat(self, system: str, text: str, max_tokens: int) -> tuple[str, int]:
-        out = self._llm.create_chat_completion(
+        """Generate after the cached prefix, which stays in place for scoring."""
+        self._at_prefix()
+        prompt, stop = self._chat_format(system, text)
+        tokens = self._llm.tokenize(prompt.encode(), add_bos=False, special=True)
+        out = self._llm.create_completion(
+            prompt=self._prefix + tokens,
+            max_tokens=max_tokens,
+            temperature=0.0,
+            stop=["\n", *stop],
+        )
+        reply = out["choices"][0]["text"] or ""  # type: ignore[index]
+        return reply.strip(), len(tokens)
+
+
+def _chat_format(llm: Any) -> Callable[[str, str], tuple[str, list[str]]]:
+    """The model's own chat template; a plain Q/A form for a model without one."""
+    template = llm.metadata.get("tokenizer.chat_template")
+    if not template:
+        return lambda system, text: (f"\n{system}\nQ: {text}\nA:", [])
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def token(key: str) -> str:
+        index = int(llm.metadata.get(key, -1))
+        return llm._model.token_get_text(index) if index >= 0 else ""
+
+    formatter = Jinja2ChatFormatter(
+        template, token("tokenizer.ggml.eos_token_id"),
+        token("tokenizer.ggml.bos_token_id"),
+    )  # fmt: skip
+
+    def render(system: str, text: str) -> tuple[str, list[str]]:
+        response = formatter(
             messages=[
                 {"role": "system", "content": system},
                 {"role": "user", "content": text},
-            ],
-            max_tokens=max_tokens,
-            temperature=0.0,
-            stop=["\n"],
+            ]
         )
-        usage = out.get("usage", {})  # type: ignore[union-attr]
-        reply = out["choices"][0]["message"]["content"] or ""  # type: ignore[index]
-        return reply.strip(), int(usage.get("prompt_tokens", 0))
+        stop = response.stop
+        stops = [stop] if isinstance(stop, str) else list(stop or [])
+        return response.prompt, stops
+
+    return render
 
 
 if __name__ == "__main__":
