@@ -145,6 +145,8 @@ class LlmWorker:
              str(self._threads)],
             pass_fds=(fd,),
             stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,  # `assistant run --json` owns stdout
+            stderr=subprocess.DEVNULL,  # llama.cpp's load chatter; errors come back
         )  # fmt: skip
         theirs.close()
         self._proc, self._conn = proc, Connection(ours.detach())
