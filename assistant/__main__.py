@@ -47,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.wav")
 
+    p = sub.add_parser("skills", help="try the skills of config.toml")
+    skills = p.add_subparsers(dest="skills_command", required=True)
+    p = skills.add_parser(
+        "test", help="which skill a sentence runs and what it would do"
+    )
+    _add_common(p)
+    p.add_argument("--apply", action="store_true", help="publish it for real")
+    p.add_argument("sentence", help='e.g. "good night"')
+
     p = sub.add_parser("text", help="handle a typed command, publishing for real")
     _add_common(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -172,6 +181,36 @@ async def _text(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _skills_test(args: argparse.Namespace) -> int:
+    """Show the skill a sentence matches and what it would publish and say."""
+    from .app import build_assistant
+    from .skills import PREFIX
+
+    assistant = await build_assistant(_config(args), audio=False, speech=False)
+    try:
+        pipeline = assistant.pipeline
+        intent = pipeline.recognizer.recognize(args.sentence)
+        if intent is None or not intent.name.startswith(PREFIX):
+            found = intent.name if intent else "nothing"
+            print(f"no skill matches {args.sentence!r} (the rules heard: {found})")
+            return 1
+        print(f"skill: {intent.name.removeprefix(PREFIX)}")
+        print(f"slots: {json.dumps(intent.slots)}")
+        response = pipeline.handler.handle(intent)
+        if response.confirm:
+            print(f"asks first: {response.confirm}")
+        for command in response.commands:
+            print(f"publish: {command.topic} {command.payload}")
+        print(f"says: {response.speech}")
+        if args.apply and response.commands:
+            await pipeline.publisher.publish(response.commands)
+            pipeline.handler.committed(response)
+            print(f"published {len(response.commands)} message(s)")
+        return 0 if response.success else 1
+    finally:
+        await assistant.close()
+
+
 async def _run(args: argparse.Namespace) -> int:
     from .app import build_assistant
     from .live import run_live
@@ -235,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_process(args))
         if args.command == "text":
             return asyncio.run(_text(args))
+        if args.command == "skills":
+            return asyncio.run(_skills_test(args))
         if args.command == "models":
             return _models(args)
         if args.command == "run":

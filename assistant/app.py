@@ -22,6 +22,7 @@ from .intent.rules import HassilRecognizer
 from .models import ModelStore
 from .mqtt import HomeAssistantMqtt
 from .pipeline import Pipeline
+from .skills import SkillRunner, skill_sentences
 
 if TYPE_CHECKING:
     from .llm.understand import LlmUnderstanding
@@ -154,6 +155,7 @@ async def build_assistant(
     recognizer = HassilRecognizer(
         fuzzy_threshold=cfg.intent.fuzzy_threshold,
         drop_leading=wake_words(cfg.wake.model),
+        extra=skill_sentences(cfg.skills, cfg.lists),
     )
     llm = llm_from_config(cfg, store, registry)
 
@@ -199,7 +201,10 @@ async def build_assistant(
         )
 
     handler = IntentHandler(
-        registry, start_timer=start_timer, confirm=cfg.homeassistant.confirm
+        registry,
+        start_timer=start_timer,
+        confirm=cfg.homeassistant.confirm,
+        skills=SkillRunner(cfg.skills, registry),
     )
     link = AssistantLink(
         cfg.homeassistant, cfg.mqtt, service=service, wake_threshold=cfg.wake.threshold

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ConfigError
+from .skill_config import SkillConfig, SlotList
+
+_SLOT = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -176,8 +180,31 @@ class Config(_Section):
     debug: DebugConfig = DebugConfig()
     devices: tuple[dict[str, Any], ...] = ()
     """Devices declared here, for setups without Home Assistant discovery."""
+    skills: tuple[SkillConfig, ...] = ()
+    """Sentences you teach the assistant, and what each does."""
+    lists: dict[str, SlotList] = Field(default_factory=dict)
+    """``{slot}`` lists for skill sentences."""
     base_dir: Path = Path(".")
     """Folder of the config file; relative paths resolve against it."""
+
+    @model_validator(mode="after")
+    def _skills_known(self) -> Config:
+        from .intent.rules import builtin_slot_names
+
+        known = builtin_slot_names() | set(self.lists)
+        names: set[str] = set()
+        for index, skill in enumerate(self.skills):
+            if skill.name in names:
+                raise ValueError(f"skills[{index}].name: a second skill {skill.name!r}")
+            names.add(skill.name)
+            for number, sentence in enumerate(skill.sentences):
+                for slot in _SLOT.findall(sentence):
+                    if slot not in known:
+                        raise ValueError(
+                            f"skills[{index}].sentences[{number}]: unknown slot "
+                            f"{{{slot}}} (add it under [lists.{slot}])"
+                        )
+        return self
 
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()
@@ -188,37 +215,67 @@ class Config(_Section):
         return self.resolve(self.models.dir)
 
 
-def _format_error(path: Path, err: ValidationError) -> str:
+def _format_error(path: Path, err: ValidationError, text: str = "") -> str:
     first = err.errors()[0]
     loc = ".".join(
         f"[{part}]" if isinstance(part, int) else str(part) for part in first["loc"]
     ).replace(".[", "[")
     value = first.get("input")
     shown = f" (got {value!r})" if not isinstance(value, dict) else ""
-    return f"{path}: {loc}: {first['msg']}{shown}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    line = _line_of(text, loc or message)
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: {loc}: {message}{shown}" if loc else f"{where}: {message}"
+
+
+_TABLE_PATH = re.compile(r"^(\w+)(?:\[(\d+)\])?")
+
+
+def _line_of(text: str, loc: str) -> int | None:
+    """The line of the TOML table ``loc`` starts in ("skills[1]..." -> the second
+    ``[[skills]]``), or None when it cannot tell."""
+    match = _TABLE_PATH.match(loc)
+    if not text or match is None:
+        return None
+    name, index = match[1], match[2]
+    if index is not None:
+        header = re.compile(rf"^\s*\[\[\s*{name}\s*\]\]")
+        seen = -1
+        for number, line in enumerate(text.splitlines(), 1):
+            if header.match(line):
+                seen += 1
+                if seen == int(index):
+                    return number
+        return None
+    header = re.compile(rf"^\s*\[\s*{name}\s*[\].]")
+    for number, line in enumerate(text.splitlines(), 1):
+        if header.match(line):
+            return number
+    return None
 
 
 def load_config(path: Path | None = None) -> Config:
     """Load and validate ``path`` (default: the repository's ``config.toml``)."""
     path = (path or DEFAULT_CONFIG).expanduser()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError("config-missing", f"{path}: no such file") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError("config-syntax", f"{path}: {err}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError("config-unreadable", f"{path}: {err}") from None
-    return config_from_dict(data, path)
+    return config_from_dict(data, path, text)
 
 
-def config_from_dict(data: dict[str, Any], path: Path) -> Config:
+def config_from_dict(data: dict[str, Any], path: Path, text: str = "") -> Config:
     """Validate an already parsed TOML document that came from ``path``."""
     data = dict(data)
     data["base_dir"] = path.resolve().parent
     try:
         cfg = Config.model_validate(data)
     except ValidationError as err:
-        raise ConfigError("config-invalid", _format_error(path, err)) from None
+        raise ConfigError("config-invalid", _format_error(path, err, text)) from None
     _LOGGER.debug("Loaded config from %s", path)
     return cfg

@@ -20,6 +20,8 @@ from .devices import (
 )
 from .errors import CapabilityError
 from .intent import Intent
+from .skills import PREFIX as SKILL_PREFIX
+from .skills import SkillRunner
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -141,8 +143,10 @@ class IntentHandler:
         clock: Callable[[], datetime] = datetime.now,
         start_timer: Callable[[int], None] | None = None,
         confirm: Sequence[str] = (),
+        skills: SkillRunner | None = None,
     ) -> None:
         self._registry = registry
+        self._skills = skills
         self._clock = clock
         self._start_timer = start_timer
         self._confirm = tuple(confirm)
@@ -162,6 +166,8 @@ class IntentHandler:
             return Response(NOT_UNDERSTOOD, success=False)
         name = intent.name
         try:
+            if name.startswith(SKILL_PREFIX) and self._skills is not None:
+                return self._skill(intent)
             if name in _SIMPLE_OPS:
                 op, verb = _SIMPLE_OPS[name]
                 if name == "HassOpen":
@@ -295,6 +301,20 @@ class IntentHandler:
             return Operation.SET_COLOR, rgb
 
         return self._act(intent, "Turning", operation, suffix=f" {color}")
+
+    def _skill(self, intent: Intent) -> Response:
+        assert self._skills is not None
+        skill = self._skills.get(intent.name)
+        if skill is None:
+            return Response(NOT_UNDERSTOOD, success=False)
+        commands, said, actions = self._skills.build(skill, intent.slots)
+        speech = " ".join(said) or "Done."
+        if skill.confirm:
+            question = (
+                f"Are you sure you want me to run {skill.name.replace('_', ' ')}?"
+            )
+            return Response(speech, commands, confirm=question, actions=actions)
+        return Response(speech, commands, actions=actions)
 
     def _get_state(self, intent: Intent) -> Response:
         targets = self._targets(intent)

@@ -213,6 +213,15 @@ BRIDGES: dict[str, Utterance] = {
 }  # fmt: skip
 
 
+# for the skills of tests/test_skills.py, in the order they are spoken
+SKILL_TALK: tuple[Utterance, ...] = (
+    Utterance("piper", "Hey Jarvis, play some jazz."),
+    Utterance("espeak-us", "Hey Jarvis, good night."),
+    Utterance("piper", "Hey Jarvis, movie time."),
+    Utterance("piper", "Hey Jarvis, yes please."),
+)
+
+
 def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     """Write each utterance's WAV (16 kHz mono) unless it exists; name -> path."""
     from assistant.audio import write_wav
@@ -227,7 +236,14 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     talks = [u for conversation in CONVERSATIONS.values() for u in conversation]
     every = {
         u.name: u
-        for u in (*UTTERANCES, *LIVE.values(), *BRIDGES.values(), *SPOKEN, *talks)
+        for u in (
+            *UTTERANCES,
+            *LIVE.values(),
+            *BRIDGES.values(),
+            *SPOKEN,
+            *talks,
+            *SKILL_TALK,
+        )
     }
     paths = {name: out_dir / f"{name}.wav" for name in every}
     missing = [u for u in every.values() if not paths[u.name].exists()]

@@ -38,6 +38,25 @@ def load_builtin_sentences() -> dict[str, Any]:
     return data
 
 
+def _examples(extra: dict[str, Any]) -> list[str]:
+    """One sample sentence per skill, for the Whisper prompt ("Play some jazz.")."""
+    from hassil.sample import sample_intents
+
+    intents = Intents.from_dict({"language": "en", **extra})
+    seen: dict[str, str] = {}
+    try:
+        for name, sentence in sample_intents(intents, max_sentences_per_intent=1):
+            seen.setdefault(name, " ".join(sentence.split()).capitalize() + ".")
+    except Exception as err:  # a sample is a nicety: never fail the start for it
+        _LOGGER.warning("No sample sentences for the skills: %s", err)
+    return list(seen.values())
+
+
+def builtin_slot_names() -> set[str]:
+    """The ``{slot}`` names sentences can use without declaring a list."""
+    return {*load_builtin_sentences().get("lists", {}), *_FUZZY_SLOTS}
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     """Immutable snapshot of the known names, swapped whole when devices change."""
@@ -70,8 +89,14 @@ class HassilRecognizer:
         *,
         fuzzy_threshold: int = 75,
         drop_leading: Sequence[str] = (),
+        extra: dict[str, Any] | None = None,
     ) -> None:
-        self._intents = Intents.from_dict(sentences or load_builtin_sentences())
+        data = dict(sentences or load_builtin_sentences())
+        if extra:  # skills from config.toml: their intents and lists
+            data["intents"] = {**data.get("intents", {}), **extra.get("intents", {})}
+            data["lists"] = {**data.get("lists", {}), **extra.get("lists", {})}
+        self._intents = Intents.from_dict(data)
+        self._skill_examples = _examples(extra) if extra else []
         self._threshold = fuzzy_threshold
         self._drop_leading = tuple(drop_leading)
         self._vocab = _Vocabulary()
@@ -107,6 +132,7 @@ class HassilRecognizer:
         areas = sorted({e.area for e in self._vocab.entities if e.area})
         if areas:
             phrases.append(f"Turn off the lights in the {areas[0]}.")
+        phrases += self._skill_examples
         return " ".join(dict.fromkeys(phrases))
 
     def recognize(self, text: str) -> Intent | None:
