@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE.wav")
 
+    p = sub.add_parser("config", help="check config.toml")
+    checks = p.add_subparsers(dest="config_command", required=True)
+    p = checks.add_parser("check", help="list every problem, with its line")
+    p.add_argument("--config", type=Path, help="config file (default: the bundled one)")
+
     p = sub.add_parser("skills", help="try the skills of config.toml")
     skills = p.add_subparsers(dest="skills_command", required=True)
     p = skills.add_parser(
@@ -274,6 +279,15 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_process(args))
         if args.command == "text":
             return asyncio.run(_text(args))
+        if args.command == "config":
+            from .config import config_problems
+
+            problems = config_problems(args.config)
+            for problem in problems:
+                print(problem)
+            if not problems:
+                print(f"{args.config or 'config.toml'}: OK")
+            return 1 if problems else 0
         if args.command == "skills":
             return asyncio.run(_skills_test(args))
         if args.command == "models":

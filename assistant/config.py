@@ -216,7 +216,10 @@ class Config(_Section):
 
 
 def _format_error(path: Path, err: ValidationError, text: str = "") -> str:
-    first = err.errors()[0]
+    return _format_problem(path, err.errors()[0], text)
+
+
+def _format_problem(path: Path, first: Any, text: str = "") -> str:
     loc = ".".join(
         f"[{part}]" if isinstance(part, int) else str(part) for part in first["loc"]
     ).replace(".[", "[")
@@ -228,30 +231,35 @@ def _format_error(path: Path, err: ValidationError, text: str = "") -> str:
     return f"{where}: {loc}: {message}{shown}" if loc else f"{where}: {message}"
 
 
-_TABLE_PATH = re.compile(r"^(\w+)(?:\[(\d+)\])?")
+_TABLE_PATH = re.compile(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?")
 
 
 def _line_of(text: str, loc: str) -> int | None:
-    """The line of the TOML table ``loc`` starts in ("skills[1]..." -> the second
-    ``[[skills]]``), or None when it cannot tell."""
+    """The line of ``loc`` in the TOML ``text``: its key inside its table
+    ("wake.threshold", "skills[1].actions"), else the table's header; None when it
+    cannot tell."""
     match = _TABLE_PATH.match(loc)
     if not text or match is None:
         return None
-    name, index = match[1], match[2]
+    name, index, key = match[1], match[2], match[3]
+    lines = text.splitlines()
     if index is not None:
         header = re.compile(rf"^\s*\[\[\s*{name}\s*\]\]")
-        seen = -1
-        for number, line in enumerate(text.splitlines(), 1):
-            if header.match(line):
-                seen += 1
-                if seen == int(index):
-                    return number
+        starts = [n for n, line in enumerate(lines) if header.match(line)]
+        start = starts[int(index)] if int(index) < len(starts) else None
+    else:
+        header = re.compile(rf"^\s*\[\s*{name}\s*[\].]")
+        start = next((n for n, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
         return None
-    header = re.compile(rf"^\s*\[\s*{name}\s*[\].]")
-    for number, line in enumerate(text.splitlines(), 1):
-        if header.match(line):
-            return number
-    return None
+    if key:
+        assignment = re.compile(rf"^\s*{key}\s*=")
+        for number in range(start + 1, len(lines)):
+            if lines[number].lstrip().startswith("["):
+                break
+            if assignment.match(lines[number]):
+                return number + 1
+    return start + 1
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -267,6 +275,26 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError("config-unreadable", f"{path}: {err}") from None
     return config_from_dict(data, path, text)
+
+
+def config_problems(path: Path | None = None) -> list[str]:
+    """Every problem of the file at ``path``, one line each (empty: it is valid)."""
+    path = (path or DEFAULT_CONFIG).expanduser()
+    try:
+        load_config(path)
+    except ConfigError as err:
+        first = err.message
+        if err.code != "config-invalid":
+            return [first]
+    else:
+        return []
+    text = path.read_text(encoding="utf-8")
+    data = {**tomllib.loads(text), "base_dir": path.resolve().parent}
+    try:
+        Config.model_validate(data)
+    except ValidationError as invalid:
+        return [_format_problem(path, e, text) for e in invalid.errors()]
+    return [first]
 
 
 def config_from_dict(data: dict[str, Any], path: Path, text: str = "") -> Config:

@@ -161,8 +161,9 @@ def test_skill_mistakes_name_the_place(
     config.write_text("[audio]\nmuted = false\n\n" + skill)
     proc = run_cli("text", "--config", str(config), "hi")
     assert proc.returncode != 0
+    line = 6 if message.startswith("skills[0].sentences") else 7  # the key's line
     assert proc.stderr.strip().splitlines()[-1] == (
-        f"assistant: error: {config}:4: {message}"
+        f"assistant: error: {config}:{line}: {message}"
     )
 
 
@@ -173,7 +174,7 @@ def test_two_skills_with_one_name(tmp_path: Path) -> None:
     proc = run_cli("text", "--config", str(config), "hi")
     assert proc.returncode != 0
     assert proc.stderr.strip().splitlines()[-1] == (
-        f"assistant: error: {config}:6: skills[1].name: a second skill 'x'"
+        f"assistant: error: {config}:7: skills[1].name: a second skill 'x'"
     )
 
 
@@ -210,3 +211,25 @@ def test_readme_first_skill_example(home: int, tmp_path: Path) -> None:
         ("t/kitchen/light/set", "OFF"),
         ("t/back_door/set", "LOCK"),
     ]
+
+
+def test_config_check_lists_every_problem_with_its_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[wake]\nthreshold = 3\n\n"
+        '[[skills]]\nname = "x"\nsentences = ["a"]\n'
+        'actions = [{ say = "a" }, { say = "b", publish = { topic = "a" } }]\n'
+    )
+    proc = run_cli("config", "check", "--config", str(config))
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"{config}:2: wake.threshold: Input should be less than 1 (got 3)",
+        f"{config}:7: skills[0].actions[1]: an action needs exactly one of publish, "
+        "say or device (got publish, say)",
+    ]
+
+
+def test_config_check_passes_the_default_config() -> None:
+    proc = run_cli("config", "check", "--config", str(ROOT / "config.toml"))
+    assert proc.returncode == 0
+    assert proc.stdout.strip().endswith("config.toml: OK")
