@@ -221,6 +221,11 @@ async def _run(args: argparse.Namespace) -> int:
     from .live import run_live
 
     cfg = _config(args)
+    # Importing sounddevice initializes PortAudio with stderr pointed at /dev/null
+    # (to hide ALSA's chatter): do it now, before other threads log anything.
+    from .mic import load_sounddevice
+
+    load_sounddevice()
 
     def print_event(event: Any) -> None:
         print(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -136,6 +137,7 @@ class LiveAssistant:
             **os.environ,
             "PULSE_SOURCE": f"{MIC_SINK}.monitor",
             "PULSE_SINK": SPEAKER_SINK,
+            "PYTHONFAULTHANDLER": "1",  # SIGABRT prints every thread's stack
             **extra_env,
         }
         self.events: list[dict[str, Any]] = []
@@ -173,7 +175,10 @@ class LiveAssistant:
                 timeout,
             )
             ok = ok and sum(text in line for line in self.log) >= count
-        assert ok, f"no log line {text!r} in:\n" + "\n".join(self.log[-30:])
+        if not ok and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGABRT)  # where is it stuck?
+            time.sleep(2)
+        assert ok, f"no log line {text!r} in:\n" + "\n".join(self.log)
 
     def wait_event(
         self, kind: str, timeout: float = 30.0, after: int = 0
