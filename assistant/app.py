@@ -14,7 +14,7 @@ from .config import Config
 from .devices import DeviceRegistry, Domain, Entity
 from .dialogue import Session
 from .discovery import DiscoveryError, apply_overrides, entity_from_table
-from .errors import ConfigError, MqttError
+from .errors import AssistantError, ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
 from .ha_device import AssistantLink
 from .handle import IntentHandler
@@ -250,8 +250,6 @@ async def build_assistant(
 
 
 def _warm(llm: LlmUnderstanding) -> None:
-    from .errors import AssistantError
-
     try:
         llm.worker.warm()
     except AssistantError as err:

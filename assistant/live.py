@@ -18,7 +18,7 @@ from .app import Assistant, fan_out
 from .audio import AudioChunk
 from .config import AudioConfig
 from .events import EventCallback, EventType, PipelineEvent
-from .mic import SoundDeviceMicrophone, load_sounddevice
+from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval
 from .player import DONE_TONE, WAKE_TONE, SoundDevicePlayer
 from .wake import Detection
@@ -41,7 +41,6 @@ class LiveAssistant:
         player: SoundDevicePlayer | None = None,
         event_callback: EventCallback | None = None,
     ) -> None:
-        load_sounddevice()  # PortAudio's start hides stderr: not while threads log
         self._assistant = assistant
         self._pipeline = assistant.pipeline
         self._pipeline.speak_replies = False  # replies are streamed to the speaker here
