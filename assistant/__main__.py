@@ -49,8 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("config", help="check config.toml")
     checks = p.add_subparsers(dest="config_command", required=True)
-    p = checks.add_parser("check", help="list every problem, with its line")
-    p.add_argument("--config", type=Path, help="config file (default: the bundled one)")
+    p = checks.add_parser(
+        "check",
+        help="list every problem, with its line (asks the broker which devices exist)",
+    )
+    _add_common(p)
 
     p = sub.add_parser("skills", help="try the skills of config.toml")
     skills = p.add_subparsers(dest="skills_command", required=True)
@@ -186,6 +189,41 @@ async def _text(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _config_check(args: argparse.Namespace) -> int:
+    """Every problem of the file; then skill steps naming devices that neither
+    [[devices]] nor the broker's discovery knows."""
+    from .app import overrides_adjuster, registry_from_config, unknown_devices
+    from .config import DEFAULT_CONFIG, config_problems, problem_at
+    from .devices import DeviceRegistry
+    from .errors import MqttError
+    from .mqtt import HomeAssistantMqtt
+
+    path = (args.config or DEFAULT_CONFIG).expanduser()
+    problems = config_problems(path)
+    if not problems:
+        cfg = _config(args)
+        adjust = overrides_adjuster(cfg)
+        registry: DeviceRegistry | None = registry_from_config(cfg, adjust)
+        if registry is not None and any(
+            step.device for skill in cfg.skills for step in skill.actions
+        ):
+            mqtt = HomeAssistantMqtt(cfg.mqtt, registry, adjust=adjust)
+            try:
+                await mqtt.start()
+                await mqtt.stop()
+            except MqttError as err:
+                print(f"note: device names checked against [[devices]] only: "
+                      f"{err.message}")  # fmt: skip
+                registry = None
+        if registry is not None:
+            problems = [problem_at(path, *p) for p in unknown_devices(cfg, registry)]
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"{path}: OK")
+    return 1 if problems else 0
+
+
 async def _skills_test(args: argparse.Namespace) -> int:
     """Show the skill a sentence matches and what it would publish and say."""
     from .app import build_assistant
@@ -206,9 +244,12 @@ async def _skills_test(args: argparse.Namespace) -> int:
             print(f"asks first: {response.confirm}")
         for command in response.commands:
             print(f"publish: {command.topic} {command.payload}")
+        for effect in response.effects:
+            print(f"does: {effect.description}")
         print(f"says: {response.speech}")
-        if args.apply and response.commands:
-            await pipeline.publisher.publish(response.commands)
+        if args.apply and (response.commands or response.effects):
+            if response.commands:
+                await pipeline.publisher.publish(response.commands)
             pipeline.handler.committed(response)
             print(f"published {len(response.commands)} message(s)")
         return 0 if response.success else 1
@@ -218,7 +259,9 @@ async def _skills_test(args: argparse.Namespace) -> int:
 
 async def _run(args: argparse.Namespace) -> int:
     from .app import build_assistant
+    from .config import DEFAULT_CONFIG
     from .live import run_live
+    from .reload import ConfigWatcher
 
     cfg = _config(args)
     # Importing sounddevice initializes PortAudio with stderr pointed at /dev/null
@@ -234,8 +277,13 @@ async def _run(args: argparse.Namespace) -> int:
         )
 
     assistant = await build_assistant(cfg, wait_for_broker=False, service=True)
+    watcher = ConfigWatcher(
+        assistant, (args.config or DEFAULT_CONFIG).expanduser(), lambda: _config(args)
+    )
     try:
-        await run_live(assistant, cfg.audio, print_event if args.json else None)
+        await run_live(
+            assistant, cfg.audio, print_event if args.json else None, watcher
+        )
     finally:
         await assistant.close()
     return 0
@@ -285,14 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "text":
             return asyncio.run(_text(args))
         if args.command == "config":
-            from .config import config_problems
-
-            problems = config_problems(args.config)
-            for problem in problems:
-                print(problem)
-            if not problems:
-                print(f"{args.config or 'config.toml'}: OK")
-            return 1 if problems else 0
+            return asyncio.run(_config_check(args))
         if args.command == "skills":
             return asyncio.run(_skills_test(args))
         if args.command == "models":

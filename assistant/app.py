@@ -22,7 +22,9 @@ from .intent.rules import HassilRecognizer
 from .models import ModelStore
 from .mqtt import HomeAssistantMqtt
 from .pipeline import Pipeline
+from .skill_config import SlotList
 from .skills import SkillRunner, skill_sentences
+from .timers import Timers
 
 if TYPE_CHECKING:
     from .llm.understand import LlmUnderstanding
@@ -41,12 +43,11 @@ class Assistant:
     registry: DeviceRegistry
     recognizer: HassilRecognizer
     link: AssistantLink
-    timers: list[asyncio.TimerHandle] = field(default_factory=list)
+    timers: Timers = field(default_factory=Timers)
     llm: LlmUnderstanding | None = None
 
     async def close(self) -> None:
-        for timer in self.timers:
-            timer.cancel()
+        self.timers.close()
         if self.llm is not None:
             await asyncio.to_thread(self.llm.worker.close)
         await self.mqtt.stop(farewell=self.link.will)
@@ -155,7 +156,8 @@ async def build_assistant(
     recognizer = HassilRecognizer(
         fuzzy_threshold=cfg.intent.fuzzy_threshold,
         drop_leading=wake_words(cfg.wake.model),
-        extra=skill_sentences(cfg.skills, cfg.lists),
+        extra=skill_sentences(cfg.skills, cfg.lists, cfg.homeassistant.site_id),
+        device_lists=device_lists(cfg),
     )
     llm = llm_from_config(cfg, store, registry)
 
@@ -192,19 +194,11 @@ async def build_assistant(
             max_seconds=cfg.vad.max_command_seconds,
         )
         endpointer = Endpointer(SileroSpeechProbability(), segmenter, cfg.vad.threshold)
-    loop = asyncio.get_running_loop()
-    timers: list[asyncio.TimerHandle] = []
-
-    def start_timer(seconds: int) -> None:
-        timers.append(
-            loop.call_later(seconds, _LOGGER.info, "Timer of %d s finished", seconds)
-        )
-
+    timers = Timers()
     handler = IntentHandler(
         registry,
-        start_timer=start_timer,
         confirm=cfg.homeassistant.confirm,
-        skills=SkillRunner(cfg.skills, registry),
+        skills=SkillRunner(cfg.skills, registry, timers=timers, data_dir=cfg.data_dir),
     )
     link = AssistantLink(
         cfg.homeassistant, cfg.mqtt, service=service, wake_threshold=cfg.wake.threshold
@@ -224,7 +218,8 @@ async def build_assistant(
             raise
         mqtt.start_background()  # a service keeps listening until the broker is back
     devices_changed()
-    recognizer.recognize("set a timer for five minutes")  # warm hassil's number parser
+    recognizer.recognize("set the kitchen light to fifty percent")  # warm hassil
+    warn_unknown_devices(cfg, registry)
     if llm is not None:  # load the model and its prompt now, not on first use
         threading.Thread(
             target=_warm, args=(llm,), name="llm-warm", daemon=True
@@ -247,6 +242,38 @@ async def build_assistant(
         session=Session(registry, cfg.llm.session_seconds),
     )
     return Assistant(cfg, pipeline, mqtt, registry, recognizer, link, timers, llm)
+
+
+def device_lists(cfg: Config) -> dict[str, SlotList]:
+    return {name: s for name, s in cfg.lists.items() if s.from_ is not None}
+
+
+def unknown_devices(cfg: Config, registry: DeviceRegistry) -> list[tuple[str, str]]:
+    """(TOML path, message) for skill steps naming a device nobody announced."""
+    from .intent import normalize
+
+    known = {
+        normalize(n)
+        for e in registry.entities()
+        for n in (e.entity_id, e.name, *e.aliases)
+    }
+    found = []
+    for index, skill in enumerate(cfg.skills):
+        for number, step in enumerate(skill.actions):
+            name = step.device.name if step.device else None
+            if name and "{" not in name and normalize(name) not in known:
+                found.append(
+                    (
+                        f"skills[{index}].actions[{number}].device.name",
+                        f"unknown device {name!r}",
+                    )
+                )
+    return found
+
+
+def warn_unknown_devices(cfg: Config, registry: DeviceRegistry) -> None:
+    for where, message in unknown_devices(cfg, registry):
+        _LOGGER.warning("%s: %s (not announced yet)", where, message)
 
 
 def _warm(llm: LlmUnderstanding) -> None:

@@ -166,6 +166,12 @@ class DebugConfig(_Section):
     """Save each command's audio here (off by default: audio stays in memory)."""
 
 
+class StorageConfig(_Section):
+    dir: str | None = None
+    """Where skills keep their files (the shopping list); default: systemd's
+    StateDirectory ($STATE_DIRECTORY), else ``data`` beside this file."""
+
+
 class Config(_Section):
     models: ModelsConfig = ModelsConfig()
     audio: AudioConfig = AudioConfig()
@@ -178,6 +184,7 @@ class Config(_Section):
     mqtt: MqttConfig = MqttConfig()
     homeassistant: HomeAssistantConfig = HomeAssistantConfig()
     debug: DebugConfig = DebugConfig()
+    storage: StorageConfig = StorageConfig()
     devices: tuple[dict[str, Any], ...] = ()
     """Devices declared here, for setups without Home Assistant discovery."""
     skills: tuple[SkillConfig, ...] = ()
@@ -189,21 +196,9 @@ class Config(_Section):
 
     @model_validator(mode="after")
     def _skills_known(self) -> Config:
-        from .intent.rules import builtin_slot_names
-
-        known = builtin_slot_names() | set(self.lists)
-        names: set[str] = set()
-        for index, skill in enumerate(self.skills):
-            if skill.name in names:
-                raise ValueError(f"skills[{index}].name: a second skill {skill.name!r}")
-            names.add(skill.name)
-            for number, sentence in enumerate(skill.sentences):
-                for slot in _SLOT.findall(sentence):
-                    if slot not in known:
-                        raise ValueError(
-                            f"skills[{index}].sentences[{number}]: unknown slot "
-                            f"{{{slot}}} (add it under [lists.{slot}])"
-                        )
+        problems = skill_problems(self.skills, self.lists)
+        if problems:
+            raise ValueError(f"{problems[0][0]}: {problems[0][1]}")
         return self
 
     def resolve(self, path: str) -> Path:
@@ -213,6 +208,42 @@ class Config(_Section):
     @property
     def models_dir(self) -> Path:
         return self.resolve(self.models.dir)
+
+    @property
+    def data_dir(self) -> Path:
+        if self.storage.dir:
+            return self.resolve(self.storage.dir)
+        state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+        return Path(state) if state else self.base_dir / "data"
+
+
+def skill_problems(
+    skills: tuple[SkillConfig, ...], lists: dict[str, SlotList]
+) -> list[tuple[str, str]]:
+    """(TOML path, message) of every mistake across the skills."""
+    from .intent.rules import builtin_slot_names
+    from .skill_check import shadowed, unknown_rules
+
+    known = builtin_slot_names() | set(lists)
+    problems: list[tuple[str, str]] = []
+    names: set[str] = set()
+    for index, skill in enumerate(skills):
+        if skill.name in names:
+            problems.append((f"skills[{index}].name", f"a second skill {skill.name!r}"))
+        names.add(skill.name)
+        for number, sentence in enumerate(skill.sentences):
+            for slot in _SLOT.findall(sentence):
+                if slot not in known:
+                    problems.append(
+                        (
+                            f"skills[{index}].sentences[{number}]",
+                            f"unknown slot {{{slot}}} (add it under [lists.{slot}])",
+                        )
+                    )
+    problems += unknown_rules(skills)
+    if not problems and skills:  # the sentences load: does each reach its skill?
+        problems += shadowed(skills, lists)
+    return problems
 
 
 def _format_error(path: Path, err: ValidationError, text: str = "") -> str:
@@ -293,8 +324,29 @@ def config_problems(path: Path | None = None) -> list[str]:
     try:
         Config.model_validate(data)
     except ValidationError as invalid:
-        return [_format_problem(path, e, text) for e in invalid.errors()]
+        errors = invalid.errors()
+        if all(e["loc"] == () for e in errors):  # only the skills across the file
+            return _all_skill_problems(path, data, text) or [first]
+        return [_format_problem(path, e, text) for e in errors]
     return [first]
+
+
+def problem_at(path: Path, loc: str, message: str) -> str:
+    """``file:line: loc: message`` for a problem found after loading ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    return _format_problem(path, {"loc": (), "msg": f"{loc}: {message}"}, text)
+
+
+def _all_skill_problems(path: Path, data: dict[str, Any], text: str) -> list[str]:
+    skills = tuple(SkillConfig.model_validate(t) for t in data.get("skills", ()))
+    lists = {k: SlotList.model_validate(v) for k, v in data.get("lists", {}).items()}
+    return [
+        _format_problem(path, {"loc": (), "msg": f"{loc}: {message}"}, text)
+        for loc, message in skill_problems(skills, lists)
+    ]
 
 
 def config_from_dict(data: dict[str, Any], path: Path, text: str = "") -> Config:

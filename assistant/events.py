@@ -21,6 +21,7 @@ class EventType(StrEnum):
     TTS_END = "tts-end"
     BARGE_IN = "barge-in"
     MUTE = "mute"
+    TIMER_FINISHED = "timer-finished"
     ERROR = "error"
     RUN_END = "run-end"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from .describe import format_number, spoken_name, upper_first
@@ -21,7 +20,7 @@ from .devices import (
 from .errors import CapabilityError
 from .intent import Intent
 from .skills import PREFIX as SKILL_PREFIX
-from .skills import SkillRunner
+from .skills import Effect, SkillRunner
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,6 +86,8 @@ class Response:
     """A yes/no question: ``commands`` wait for the answer (``speech`` says them)."""
     actions: list[tuple[str, Operation, object]] = field(default_factory=list)
     """(entity_id, operation, value) behind ``commands``, for optimistic states."""
+    effects: list[Effect] = field(default_factory=list)
+    """Timers and lists a skill changes, once the response is committed."""
 
 
 def needs_confirmation(rules: Sequence[str], entity: Entity, op: Operation) -> bool:
@@ -124,15 +125,6 @@ def _infinitive(verb: str) -> str:
     return _INFINITIVES.get(verb, verb.lower())
 
 
-def _duration(seconds: int) -> str:
-    parts = []
-    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count} {unit}{'s' if count != 1 else ''}")
-    return " and ".join(parts)
-
-
 class IntentHandler:
     """Pure logic over the device registry; publishing is left to the caller."""
 
@@ -140,16 +132,12 @@ class IntentHandler:
         self,
         registry: DeviceRegistry,
         *,
-        clock: Callable[[], datetime] = datetime.now,
-        start_timer: Callable[[int], None] | None = None,
         confirm: Sequence[str] = (),
         skills: SkillRunner | None = None,
     ) -> None:
         self._registry = registry
-        self._skills = skills
-        self._clock = clock
-        self._start_timer = start_timer
-        self._confirm = tuple(confirm)
+        self.skills = skills
+        self.confirm = tuple(confirm)
 
     @property
     def registry(self) -> DeviceRegistry:
@@ -157,16 +145,22 @@ class IntentHandler:
 
     def committed(self, response: Response) -> None:
         """The commands were published: devices without state topics now have
-        the state the commands imply."""
+        the state the commands imply; a skill's timers and lists change."""
         for entity_id, op, value in response.actions:
             self._registry.apply_commands(entity_id, op, value)
+        for effect in response.effects:
+            _LOGGER.info("Skill: %s", effect.description)
+            try:
+                effect.run()
+            except CapabilityError as err:
+                _LOGGER.error("%s", err.message)
 
     def handle(self, intent: Intent | None) -> Response:
         if intent is None:
             return Response(NOT_UNDERSTOOD, success=False)
         name = intent.name
         try:
-            if name.startswith(SKILL_PREFIX) and self._skills is not None:
+            if name.startswith(SKILL_PREFIX) and self.skills is not None:
                 return self._skill(intent)
             if name in _SIMPLE_OPS:
                 op, verb = _SIMPLE_OPS[name]
@@ -198,14 +192,6 @@ class IntentHandler:
                 return self._get_state(intent)
             if name == "HassClimateGetTemperature":
                 return self._get_temperature(intent)
-            if name == "HassGetCurrentTime":
-                now = self._clock()
-                return Response(f"It is {now.strftime('%I:%M %p').lstrip('0')}.")
-            if name == "HassStartTimer":
-                seconds = int(intent.slots["duration_seconds"])
-                if self._start_timer is not None:
-                    self._start_timer(seconds)
-                return Response(f"Timer set for {_duration(seconds)}.")
         except CapabilityError as err:
             return Response(err.message, success=False)
         _LOGGER.warning("No handler for intent %s", name)
@@ -258,7 +244,7 @@ class IntentHandler:
                 continue
             done.append(entity)
             actions.append((entity.entity_id, op, value))
-            confirm = confirm or needs_confirmation(self._confirm, entity, op)
+            confirm = confirm or needs_confirmation(self.confirm, entity, op)
         if not done:
             assert first_error is not None
             return Response(first_error.message, success=False)
@@ -303,18 +289,23 @@ class IntentHandler:
         return self._act(intent, "Turning", operation, suffix=f" {color}")
 
     def _skill(self, intent: Intent) -> Response:
-        assert self._skills is not None
-        skill = self._skills.get(intent.name)
+        assert self.skills is not None
+        skill = self.skills.get(intent.name)
         if skill is None:
             return Response(NOT_UNDERSTOOD, success=False)
-        commands, said, actions = self._skills.build(skill, intent.slots)
-        speech = " ".join(said) or "Done."
-        if skill.confirm:
+        plan = self.skills.build(skill, intent.slots)
+        question = skill.confirm if isinstance(skill.confirm, str) else None
+        if skill.confirm is True:
             question = (
                 f"Are you sure you want me to run {skill.name.replace('_', ' ')}?"
             )
-            return Response(speech, commands, confirm=question, actions=actions)
-        return Response(speech, commands, actions=actions)
+        return Response(
+            " ".join(plan.said) or "Done.",
+            plan.commands,
+            confirm=question,
+            actions=plan.actions,
+            effects=plan.effects,
+        )
 
     def _get_state(self, intent: Intent) -> Response:
         targets = self._targets(intent)

@@ -20,7 +20,9 @@ from .config import AudioConfig
 from .events import EventCallback, EventType, PipelineEvent
 from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval
-from .player import DONE_TONE, WAKE_TONE, SoundDevicePlayer
+from .player import ALARM_CHIME, DONE_TONE, WAKE_TONE, SoundDevicePlayer
+from .reload import ConfigWatcher
+from .timers import Timer
 from .wake import Detection
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,8 +49,8 @@ class LiveAssistant:
         self._forward = fan_out(self._pipeline.event_callback, event_callback)
         self._pipeline.event_callback = self._on_event
         assistant.link.controls = self
+        assistant.timers.on_finished = self.alarm
         self._cfg = cfg
-        self._confirm_seconds = assistant.cfg.homeassistant.confirm_seconds
         self._speaking = asyncio.Lock()
         self._mic = mic or SoundDeviceMicrophone(
             cfg.input_device, cfg.retry_max_seconds
@@ -98,6 +100,25 @@ class LiveAssistant:
             done = await asyncio.to_thread(self._player.play, tts.synthesize(text))
             self._emit(EventType.TTS_END, completed=done, announcement=True)
 
+    def alarm(self, timer: Timer) -> None:
+        """A timer ended: the chime at once (over a reply that is playing), then
+        its name, spoken after that reply."""
+        speaking = self._speaking.locked()
+        during = " (during a reply)" if speaking else ""
+        _LOGGER.info("Alarm: %s%s", timer.spoken, during)
+        self._emit(
+            EventType.TIMER_FINISHED, name=timer.name, seconds=timer.seconds,
+            during_reply=speaking,
+        )  # fmt: skip
+        words = f"{timer.spoken[0].upper()}{timer.spoken[1:]} is done."
+        task = asyncio.ensure_future(self._ring(words))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _ring(self, words: str) -> None:
+        await asyncio.to_thread(self._player.play, [ALARM_CHIME])
+        await self._announce(words)
+
     def set_muted(self, muted: bool) -> None:
         self.muted = muted
         _LOGGER.info("Microphone %s", "muted" if muted else "unmuted")
@@ -105,11 +126,12 @@ class LiveAssistant:
 
     # -- the loop ----------------------------------------------------------------
 
-    async def run(self) -> None:
+    async def run(self, watcher: ConfigWatcher | None = None) -> None:
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGUSR1, lambda: self.set_muted(not self.muted))
         self._mic.start(loop, self._queue)
         watchdog = asyncio.create_task(self._watchdog())
+        reloads = asyncio.create_task(watcher.run()) if watcher else None
         sd_notify("READY=1\nSTATUS=Listening")
         _LOGGER.info("Ready: listening for %s", self._assistant.cfg.wake.model)
         chunks = self._chunks()
@@ -124,6 +146,8 @@ class LiveAssistant:
                     pending, followup = None, 0.0
         finally:
             watchdog.cancel()
+            if reloads is not None:
+                reloads.cancel()
             await asyncio.to_thread(self._mic.stop)
 
     async def _turn(
@@ -153,7 +177,7 @@ class LiveAssistant:
             return barge, 0.0
         self._drain()  # what the microphone heard of our own reply
         if result.awaiting_confirmation:
-            return None, self._confirm_seconds
+            return None, self._assistant.cfg.homeassistant.confirm_seconds
         if result.intent is not None:
             return None, self._cfg.followup_seconds
         return None, 0.0
@@ -224,6 +248,7 @@ async def run_live(
     assistant: Assistant,
     cfg: AudioConfig,
     event_callback: Callable[[PipelineEvent], None] | None = None,
+    watcher: ConfigWatcher | None = None,
 ) -> None:
     live = LiveAssistant(assistant, cfg, event_callback=event_callback)
     task = asyncio.current_task()
@@ -232,6 +257,6 @@ async def run_live(
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, task.cancel)
     with contextlib.suppress(asyncio.CancelledError):
-        await live.run()
+        await live.run(watcher)
     sd_notify("STOPPING=1")
     _LOGGER.info("Stopped")

@@ -303,9 +303,10 @@ class Pipeline:
         if response.confirm and response is not pending:
             self._pending = response  # ask first; act on "yes"
             result.awaiting_confirmation = True
-        elif response.commands:
+        elif response.commands or response.effects:
             try:
-                await self.publisher.publish(response.commands)
+                if response.commands:
+                    await self.publisher.publish(response.commands)
             except AssistantError as err:
                 self._failed(result, err)
                 response = Response(

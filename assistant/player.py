@@ -40,6 +40,19 @@ WAKE_TONE = tone(880, 0.12)
 DONE_TONE = tone(660, 0.1)
 
 
+def chime(rate: int = 22050) -> AudioChunk:
+    """The timer alarm: three two-note chords (988 and 1319 Hz), unlike speech."""
+    chord = np.frombuffer(tone(988, 0.3, rate, 0.2).audio, "<i2").astype(np.int32)
+    chord += np.frombuffer(tone(1319, 0.3, rate, 0.2).audio, "<i2")
+    gap = np.zeros(int(rate * 0.15), np.int32)
+    samples = np.concatenate([chord, gap] * 3).clip(-32768, 32767).astype("<i2")
+    return AudioChunk(samples.tobytes(), 0, rate)
+
+
+ALARM_CHIME = chime()
+ALARM_HZ = (988, 1319)
+
+
 class _Feed:
     """Samples waiting for PortAudio's callback thread, which takes them in blocks.
 

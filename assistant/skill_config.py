@@ -38,16 +38,61 @@ class PublishAction(_Model):
 class DeviceAction(_Model):
     action: Literal["turn_on", "turn_off", "open", "close", "lock", "unlock"]
     name: str = Field(min_length=1)
-    """A device's name, alias or entity id, as known from discovery or [[devices]]."""
+    """A device's name, alias or entity id, as known from discovery or [[devices]];
+    a template too (``{{ slots.lamp }}``)."""
+
+    @field_validator("name")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        return _checked(value)
+
+
+class TimerAction(_Model):
+    """Start, cancel or ask about a timer; the reply says what happened."""
+
+    action: Literal["start", "cancel", "cancel_all", "time_left"]
+    name: str = "{{ slots.timer_name }}"
+    """Template of the timer's name; empty for a timer without one."""
+    seconds: str = "{{ slots.duration_seconds }}"
+    """Template of the duration in seconds (for start): hassil's {hours},
+    {minutes} and {seconds} slots become ``slots.duration_seconds``."""
+
+    @field_validator("name", "seconds")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        return _checked(value)
+
+
+class ShoppingListAction(_Model):
+    """Add to, remove from, read or clear a list kept in a local file."""
+
+    action: Literal["add", "remove", "read", "clear"]
+    item: str = "{{ slots.item }}"
+    """Template of the item (for add and remove)."""
+    file: str = Field("shopping_list.json", pattern=r"^[^/\\]+\.json$")
+    """File name in ``[storage] dir``; another name keeps another list."""
+    title: str = Field("shopping list", min_length=1)
+    """How the reply names the list."""
+
+    @field_validator("item")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        return _checked(value)
+
+
+_KINDS = ("publish", "say", "device", "timer", "shopping_list")
 
 
 class SkillAction(_Model):
-    """One step: exactly one of ``publish``, ``say`` or ``device``."""
+    """One step: exactly one of ``publish``, ``say``, ``device``, ``timer`` or
+    ``shopping_list``."""
 
     publish: PublishAction | None = None
     say: str | None = None
     """Words to speak, a template: ``Playing {{ slots.genre }}.``"""
     device: DeviceAction | None = None
+    timer: TimerAction | None = None
+    shopping_list: ShoppingListAction | None = None
 
     @field_validator("say")
     @classmethod
@@ -56,12 +101,11 @@ class SkillAction(_Model):
 
     @model_validator(mode="after")
     def _one_kind(self) -> SkillAction:
-        given = ("publish", "say", "device")
-        kinds = [k for k in given if getattr(self, k) is not None]
+        kinds = [k for k in _KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError(
-                "an action needs exactly one of publish, say or device"
-                + (f" (got {', '.join(kinds)})" if kinds else "")
+                f"an action needs exactly one of {', '.join(_KINDS[:-1])} or "
+                f"{_KINDS[-1]}" + (f" (got {', '.join(kinds)})" if kinds else "")
             )
         return self
 
@@ -71,9 +115,15 @@ class SkillConfig(_Model):
     sentences: tuple[str, ...] = Field(min_length=1)
     """hassil templates: (a|b) alternatives, [optional] words, {list} slots."""
     actions: tuple[SkillAction, ...] = Field(min_length=1)
-    confirm: bool = False
-    """Ask "are you sure?" first; act on yes."""
+    confirm: bool | str = False
+    """Ask first and act on yes: true asks "Are you sure you want me to run
+    <name>?", a text asks that question."""
     enabled: bool = True
+    sites: tuple[str, ...] = ()
+    """Only on these rooms or satellites (their ``[homeassistant] site_id``);
+    empty: everywhere."""
+    description: str = ""
+    """What it does, for "what can you do" (``{{ skills }}`` in templates)."""
 
     @field_validator("sentences")
     @classmethod
@@ -87,26 +137,47 @@ class SkillConfig(_Model):
 
 
 class SlotList(_Model):
-    """A ``{slot}`` for skill sentences: words, a number range or any text."""
+    """A ``{slot}`` for skill sentences: words, a number range, any text, or the
+    names of your devices or areas."""
 
     values: tuple[str | dict[str, str], ...] = ()
     """Words, or {in = "(telly|tv)", out = "tv"} pairs."""
     range: tuple[int, int] | None = None
     """Whole numbers from, to."""
     wildcard: bool = False
+    examples: tuple[str, ...] = ()
+    """Typical words for a wildcard, shown to speech-to-text so it expects them."""
+    from_: Literal["devices", "areas"] | None = Field(None, alias="from")
+    """Filled from the devices (their names and aliases) or areas Home Assistant
+    announced and ``[[devices]]`` declares; kept up to date."""
+    domain: str | None = None
+    """With from = "devices": only these (light, switch, cover...)."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> SlotList:
-        kinds = bool(self.values) + (self.range is not None) + self.wildcard
+        kinds = (
+            bool(self.values)
+            + (self.range is not None)
+            + self.wildcard
+            + (self.from_ is not None)
+        )
         if kinds != 1:
-            raise ValueError("a list needs exactly one of values, range or wildcard")
+            raise ValueError(
+                "a list needs exactly one of values, range, wildcard or from"
+            )
+        if self.examples and not self.wildcard:
+            raise ValueError("examples only go with wildcard = true")
+        if self.domain is not None and self.from_ != "devices":
+            raise ValueError('domain only goes with from = "devices"')
         return self
 
     def hassil(self) -> dict[str, Any]:
         if self.range is not None:
             return {"range": {"from": self.range[0], "to": self.range[1]}}
         if self.wildcard:
-            return {"wildcard": True}
+            return {"wildcard": True, "examples": list(self.examples)}
+        if self.from_ is not None:  # filled with the devices by the recognizer
+            return {"values": ["\x00"]}
         return {"values": list(self.values)}
 
 

@@ -226,3 +226,36 @@ def have_pulseaudio() -> bool:
     return all(
         shutil.which(tool) for tool in ("pulseaudio", "pactl", "paplay", "parec")
     )
+
+
+def chime_times(samples: np.ndarray, hz: tuple[int, ...]) -> list[float]:
+    """Seconds at which a chord of the ``hz`` tones starts sounding (over speech
+    too): each tone's peak stands far above the rest of the spectrum."""
+    frame = SPEAKER_RATE // 20
+    count = len(samples) // frame
+    frames = samples[: count * frame].astype(np.float64).reshape(count, frame)
+    spectrum = np.abs(np.fft.rfft(frames * np.hanning(frame), axis=1))
+    freqs = np.fft.rfftfreq(frame, 1 / SPEAKER_RATE)
+    overall = spectrum[:, (freqs > 200) & (freqs < 4000)].mean(axis=1) + 1.0
+    hit = np.ones(count, dtype=bool)
+    for tone in hz:
+        peak = spectrum[:, np.abs(freqs - tone) < 30].max(axis=1)
+        hit &= (peak > 8 * overall) & (peak > 2e5)
+    times: list[float] = []
+    for index in np.flatnonzero(hit):
+        start = index * frame / SPEAKER_RATE
+        if not times or start - times[-1] > 2.0:
+            times.append(start)
+    return times
+
+
+def other_sound(samples: np.ndarray, at: float, hz: tuple[int, ...]) -> float:
+    """Mean spectrum level around ``at`` seconds outside the ``hz`` tones: about
+    0 when only the chime plays, high when speech plays with it."""
+    window = samples[int(at * SPEAKER_RATE) : int((at + 1.2) * SPEAKER_RATE)]
+    spectrum = np.abs(np.fft.rfft(window.astype(np.float64) * np.hanning(len(window))))
+    freqs = np.fft.rfftfreq(len(window), 1 / SPEAKER_RATE)
+    keep = (freqs > 150) & (freqs < 4000)
+    for tone in hz:
+        keep &= np.abs(freqs - tone) > 60
+    return float(spectrum[keep].mean())

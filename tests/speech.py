@@ -1,6 +1,6 @@
 """Generate the test speech: piper's voice and espeak-ng's voices, some with noise.
 
-    python tests/speech.py [OUT_DIR]     # default: tests/audio/generated
+    python -m tests.speech [OUT_DIR]     # default: tests/audio/generated
 
 WAVs are named ``<voice>__<words>.wav`` and regenerated only when missing. Nothing
 here is committed: the audio is made from the texts below on each machine.
@@ -222,6 +222,19 @@ SKILL_TALK: tuple[Utterance, ...] = (
 )
 
 
+# for the timers and config reloads of tests/test_timers_live.py
+TIMER_TALK: dict[str, Utterance] = {
+    "pasta": Utterance("piper", "Hey Jarvis, set a pasta timer for 25 seconds."),
+    "laundry": Utterance(
+        "piper-fast", "Hey Jarvis, set a laundry timer for 10 minutes."
+    ),
+    "cancel_laundry": Utterance("piper-slow", "Hey Jarvis, cancel the laundry timer."),
+    "egg": Utterance("piper", "Hey Jarvis, set an egg timer for 15 seconds."),
+    "story": Utterance("espeak-gb-m3", "Hey Jarvis, tell me a story."),
+    "jazz": SKILL_TALK[0],
+}
+
+
 def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     """Write each utterance's WAV (16 kHz mono) unless it exists; name -> path."""
     from assistant.audio import write_wav
@@ -243,6 +256,7 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
             *SPOKEN,
             *talks,
             *SKILL_TALK,
+            *TIMER_TALK.values(),
         )
     }
     paths = {name: out_dir / f"{name}.wav" for name in every}

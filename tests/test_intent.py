@@ -80,13 +80,6 @@ def recognizer() -> HassilRecognizer:
             "HassClimateGetTemperature",
             {"area": "Living Room"},
         ),
-        ("What time is it?", "HassGetCurrentTime", {}),
-        (
-            "set a timer for 2 minutes and 30 seconds",
-            "HassStartTimer",
-            {"duration_seconds": 150},
-        ),
-        ("Set a 10 minute timer.", "HassStartTimer", {"duration_seconds": 600}),
     ],
 )
 def test_recognizes(

@@ -146,8 +146,14 @@ BAD = '[[skills]]\nname = "x"\nsentences = [{sentence}]\nactions = [{action}]\n'
          "skills[0].actions[0].say: template syntax error on line 1: unexpected end "
          "of template, expected 'end of print statement'. (got 'hi {{ slots.x ')"),
         ('"play jazz"', '{ say = "hi", publish = { topic = "a/b" } }',
-         "skills[0].actions[0]: an action needs exactly one of publish, say or "
-         "device (got publish, say)"),
+         "skills[0].actions[0]: an action needs exactly one of publish, say, "
+         "device, timer or shopping_list (got publish, say)"),
+        ('"set a timer for <time>"', '{ timer = { action = "start" } }',
+         "skills[0].sentences[0]: unknown rule <time> (known: <duration>, <set>, "
+         "<the>, <turn>, <turned_off>)"),
+        ('"good night"', '{ shopping_list = { action = "add", file = "../x.json" } }',
+         "skills[0].actions[0].shopping_list.file: String should match pattern "
+         "'^[^/\\\\]+\\.json$' (got '../x.json')"),
         ('"play jazz"', '{ publish = { topic = "a/#" } }',
          "skills[0].actions[0].publish.topic: a topic to publish to cannot contain "
          "+ or # (got 'a/#')"),
@@ -225,7 +231,7 @@ def test_config_check_lists_every_problem_with_its_line(tmp_path: Path) -> None:
     assert proc.stdout.splitlines() == [
         f"{config}:2: wake.threshold: Input should be less than 1 (got 3)",
         f"{config}:7: skills[0].actions[1]: an action needs exactly one of publish, "
-        "say or device (got publish, say)",
+        "say, device, timer or shopping_list (got publish, say)",
     ]
 
 

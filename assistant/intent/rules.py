@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from hassil.models import UnmatchedRangeEntity, UnmatchedTextEntity
 from rapidfuzz import fuzz, process, utils
 
 from ..devices import Domain, Entity
+from ..skill_config import SlotList
 from . import Intent, normalize
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ _PROMPT_PHRASES = {
     Domain.BINARY_SENSOR: "Is the {name} on?",
 }
 _FUZZY_SLOTS = ("name", "area")
+_PHRASE_SCORE = 85
+"""How close (0-100) a sentence must be to a skill's phrasing to count as it."""
+_PHRASES_PER_SKILL = 300
 _NUMBER_SLOTS = ("brightness", "temperature", "position")
 
 
@@ -38,23 +43,70 @@ def load_builtin_sentences() -> dict[str, Any]:
     return data
 
 
-def _examples(extra: dict[str, Any]) -> list[str]:
-    """One sample sentence per skill, for the Whisper prompt ("Play some jazz.")."""
+def _examples(data: dict[str, Any], names: Iterable[str]) -> list[str]:
+    """One sample sentence per skill, for the Whisper prompt ("Play some jazz.",
+    "Set a pasta timer for 5 minutes."): numbers and the ``examples`` of any-text
+    lists fill their places; the sentence showing most of them wins."""
     from hassil.sample import sample_intents
 
-    intents = Intents.from_dict({"language": "en", **extra})
-    seen: dict[str, str] = {}
+    fill: dict[str, str] = {}
+    for list_name, spec in data["lists"].items():
+        if "range" in spec:
+            low, high = spec["range"]["from"], spec["range"]["to"]
+            fill[list_name] = str(min(max(low, 5), high))
+        elif spec.get("examples"):
+            fill[list_name] = str(spec["examples"][0])
+    wildcard = {"wildcard": True}  # device names: no sample sentence
+    data = {**data, "lists": {"name": wildcard, "area": wildcard, **data["lists"]}}
+    intents = Intents.from_dict(data)
+    ranges = {k for k, spec in data["lists"].items() if "range" in spec}
+    seen: dict[str, tuple[int, int, int, str]] = {}
     try:
-        for name, sentence in sample_intents(intents, max_sentences_per_intent=1):
-            seen.setdefault(name, " ".join(sentence.split()).capitalize() + ".")
+        for name, sentence in sample_intents(
+            intents,
+            intent_names=set(names),
+            max_sentences_per_intent=400,
+            expand_ranges=False,
+            exclude_sentences_with_wildcards=False,
+            language="en",
+        ):
+            slots = re.findall(r"\{(\w+)\}", sentence)
+            words = sum(s in fill and s not in ranges for s in slots)
+            text = re.sub(r"\{(\w+)\}", lambda m: fill.get(m[1], m[0]), sentence)
+            text = " ".join(text.split()).capitalize() + "."
+            rank = (-words, len(slots) - words, len(text), text)
+            if "{" not in text and rank < seen.get(name, (1, 0, 0, "")):
+                seen[name] = rank
     except Exception as err:  # a sample is a nicety: never fail the start for it
         _LOGGER.warning("No sample sentences for the skills: %s", err)
-    return list(seen.values())
+    return [rank[3] for rank in seen.values()]
 
 
 def builtin_slot_names() -> set[str]:
     """The ``{slot}`` names sentences can use without declaring a list."""
     return {*load_builtin_sentences().get("lists", {}), *_FUZZY_SLOTS}
+
+
+def _phrases(data: dict[str, Any], names: Iterable[str]) -> list[str]:
+    """The skills' sentences without any-text or number slots, spelled out."""
+    from hassil.sample import sample_intents
+
+    if not names:
+        return []
+    wildcard = {"wildcard": True}
+    data = {**data, "lists": {"name": wildcard, "area": wildcard, **data["lists"]}}
+    try:
+        samples = sample_intents(
+            Intents.from_dict(data),
+            intent_names=set(names),
+            max_sentences_per_intent=_PHRASES_PER_SKILL,
+            expand_ranges=False,
+            language="en",
+        )
+        return list(dict.fromkeys(normalize(t) for _, t in samples if "{" not in t))
+    except Exception as err:  # a nicety: never fail the start for it
+        _LOGGER.warning("No phrases for the skills: %s", err)
+        return []
 
 
 @dataclass(frozen=True)
@@ -67,13 +119,26 @@ class _Vocabulary:
     areas: dict[str, str] | None = None
     """Spoken area (lower case) -> area as configured."""
 
-    def slot_lists(self) -> dict[str, Any]:
+    def slot_lists(self, device_lists: dict[str, SlotList]) -> dict[str, Any]:
         names = self.names or {}
         areas = self.areas or {}
-        return {
+        lists = {
             "name": TextSlotList.from_tuples(list(names.items()) or [("\x00", "")]),
             "area": TextSlotList.from_tuples(list(areas.items()) or [("\x00", "")]),
         }
+        for list_name, slot in device_lists.items():
+            pairs: dict[str, str] = {}
+            if slot.from_ == "areas":
+                pairs = {spoken: area for spoken, area in areas.items()}
+            else:
+                for entity in self.entities:
+                    if slot.domain is None or entity.domain == slot.domain:
+                        for name in (entity.name, *entity.aliases):
+                            pairs.setdefault(_spoken(name), entity.name)
+            lists[list_name] = TextSlotList.from_tuples(
+                list(pairs.items()) or [("\x00", "")]
+            )
+        return lists
 
 
 def _spoken(text: str) -> str:
@@ -90,17 +155,29 @@ class HassilRecognizer:
         fuzzy_threshold: int = 75,
         drop_leading: Sequence[str] = (),
         extra: dict[str, Any] | None = None,
+        device_lists: dict[str, SlotList] | None = None,
     ) -> None:
-        data = dict(sentences or load_builtin_sentences())
-        if extra:  # skills from config.toml: their intents and lists
-            data["intents"] = {**data.get("intents", {}), **extra.get("intents", {})}
-            data["lists"] = {**data.get("lists", {}), **extra.get("lists", {})}
-        self._intents = Intents.from_dict(data)
-        self._skill_examples = _examples(extra) if extra else []
-        self._threshold = fuzzy_threshold
+        self._base = dict(sentences or load_builtin_sentences())
+        self.fuzzy_threshold = fuzzy_threshold
         self._drop_leading = tuple(drop_leading)
         self._vocab = _Vocabulary()
-        self._slot_lists = self._vocab.slot_lists()
+        self._device_lists: dict[str, SlotList] = {}
+        self.set_skills(extra or {}, device_lists)
+
+    def set_skills(
+        self, extra: dict[str, Any], device_lists: dict[str, SlotList] | None = None
+    ) -> None:
+        """Use these skill intents and lists (from config.toml) from now on;
+        ``device_lists`` are filled with the names of the devices or areas."""
+        data = dict(self._base)
+        data["intents"] = {**data.get("intents", {}), **extra.get("intents", {})}
+        data["lists"] = {**data.get("lists", {}), **extra.get("lists", {})}
+        intents = Intents.from_dict(data)
+        examples = _examples(data, extra.get("intents", {})) if extra else []
+        self._intents, self._skill_examples = intents, examples
+        self._skill_phrases = _phrases(data, extra.get("intents", {}))
+        self._device_lists = dict(device_lists or {})
+        self._slot_lists = self._vocab.slot_lists(self._device_lists)
 
     @classmethod
     def from_file(cls, path: Path, **kwargs: Any) -> HassilRecognizer:
@@ -117,7 +194,7 @@ class HassilRecognizer:
             if entity.area:
                 areas.setdefault(_spoken(entity.area), entity.area)
         vocab = _Vocabulary(entities, names, areas)
-        self._slot_lists, self._vocab = vocab.slot_lists(), vocab
+        self._slot_lists, self._vocab = vocab.slot_lists(self._device_lists), vocab
         _LOGGER.debug("Vocabulary: %d names, %d areas", len(names), len(areas))
 
     def vocabulary_prompt(self) -> str:
@@ -144,7 +221,24 @@ class HassilRecognizer:
         )
         if result is not None:
             return self._to_intent(result, clean, {}, 1.0)
-        return self._recognize_fuzzy(clean)
+        fuzzy = self._recognize_fuzzy(clean)
+        if fuzzy is not None and fuzzy.confidence > 0:
+            return fuzzy
+        return self._recognize_phrase(clean) or fuzzy
+
+    def _recognize_phrase(self, clean: str) -> Intent | None:
+        """A skill sentence with a word misheard ("place some jazz"): the closest
+        of its fixed phrasings, if close enough."""
+        found = process.extractOne(
+            clean, self._skill_phrases, scorer=fuzz.ratio, score_cutoff=_PHRASE_SCORE
+        )
+        if found is None:
+            return None
+        result = recognize_best(found[0], self._intents, slot_lists=self._slot_lists)
+        if result is None:
+            return None
+        _LOGGER.debug("Heard %r as %r (score %.0f)", clean, found[0], found[1])
+        return replace(self._to_intent(result, clean, {}, found[1] / 100), text=clean)
 
     # -- fuzzy second pass ------------------------------------------------------
 
@@ -186,7 +280,7 @@ class HassilRecognizer:
         found = process.extractOne(
             heard, list(table), scorer=fuzz.ratio, processor=utils.default_process
         )
-        if found is None or found[1] < self._threshold:
+        if found is None or found[1] < self.fuzzy_threshold:
             return None
         _LOGGER.debug("Heard %r as %r (score %.0f)", heard, found[0], found[1])
         return table[found[0]], float(found[1])
