@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -269,6 +270,7 @@ async def _run(args: argparse.Namespace) -> int:
     from .mic import load_sounddevice
 
     load_sounddevice()
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a reload while loading: no-op
 
     def print_event(event: Any) -> None:
         print(

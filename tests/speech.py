@@ -133,15 +133,13 @@ UTTERANCES: tuple[Utterance, ...] = (
         "20.5 degrees",
         "HassClimateGetTemperature",
     ),
-    Utterance(
-        "piper-slow", "Hey Jarvis, what time is it?", (), "it is", "HassGetCurrentTime"
-    ),
+    Utterance("piper-slow", "Hey Jarvis, what time is it?", (), "it is", "Skill:time"),
     Utterance(
         "espeak-gb-m3",
         "Hey Jarvis, set a timer for 5 minutes.",
         (),
         "timer set for 5 minutes",
-        "HassStartTimer",
+        "Skill:timer_start",
     ),
     Utterance(
         "piper",
@@ -230,7 +228,7 @@ TIMER_TALK: dict[str, Utterance] = {
     ),
     "cancel_laundry": Utterance("piper-slow", "Hey Jarvis, cancel the laundry timer."),
     "egg": Utterance("piper", "Hey Jarvis, set an egg timer for 15 seconds."),
-    "story": Utterance("espeak-gb-m3", "Hey Jarvis, tell me a story."),
+    "story": Utterance("piper-slow", "Hey Jarvis, tell me a story."),
     "jazz": SKILL_TALK[0],
 }
 

@@ -21,8 +21,8 @@ SENTENCES = {
     "HassUnlock": "unlock the back door",
     "HassGetState": "is the porch light on",
     "HassClimateGetTemperature": "what is the temperature in the living room",
-    "HassGetCurrentTime": "what time is it",
-    "HassStartTimer": "set a timer for 3 minutes",
+    "Skill:time": "what time is it",
+    "Skill:timer_start": "set a timer for 3 minutes",
 }
 
 

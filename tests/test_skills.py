@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import wave
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +73,7 @@ def test_skills_by_speech(home: int, speech: dict[str, Path], tmp_path: Path) ->
     results: list[dict[str, Any]] = [json.loads(x) for x in proc.stdout.splitlines()]
     names = [r["intent"]["name"] if r["intent"] else None for r in results]
     assert names == ["Skill:play_music", "Skill:good_night", "Skill:movie_time",
-                     "HassConfirm"]  # fmt: skip
+                     "HassConfirm"], [r["transcript"] for r in results]  # fmt: skip
     assert received == [
         ("t/living_room/speaker/play", '{"genre": "jazz"}'),  # templated payload
         ("t/kitchen/light/set", "OFF"),  # the sequence, in order
@@ -90,8 +89,132 @@ def test_skills_by_speech(home: int, speech: dict[str, Path], tmp_path: Path) ->
     assert results[3]["response"] == "Enjoy the film."
     spoken = sorted(replies.glob("*.wav"))
     assert len(spoken) == 4
-    with wave.open(str(spoken[0])) as reply:
-        assert reply.getnframes() / reply.getframerate() > 0.5  # "Playing jazz."
+    heard = _transcribe(spoken[0], "Music: jazz, rock or classical.").lower()
+    assert "playing jazz" in heard  # the templated words, spoken
+
+
+def _transcribe(path: Path, prompt: str) -> str:
+    """What Whisper hears in a reply WAV (converted to 16 kHz)."""
+    from assistant.audio import read_wav
+    from assistant.config import load_config
+    from assistant.models import ModelStore
+    from assistant.stt import FasterWhisperTranscriber
+
+    cfg = load_config()
+    stt = FasterWhisperTranscriber.from_config(cfg.stt, ModelStore(cfg.models_dir))
+    return stt.transcribe(read_wav(path), prompt=prompt)
+
+
+DEVICE_LISTS = """
+[lists.lamp]
+from = "devices"
+domain = "light"
+
+[lists.room]
+from = "areas"
+
+[[skills]]
+name = "lamp_check"
+sentences = ["status of [the] {lamp}"]
+actions = [{ say = "The {{ slots.lamp }} is {{ state(slots.lamp) }}." }]
+
+[[skills]]
+name = "lamp_flash"
+sentences = ["wake up [the] {lamp}"]
+actions = [{ device = { action = "turn_on", name = "{{ slots.lamp }}" } }]
+
+[[skills]]
+name = "room_report"
+sentences = ["report on [the] {room}"]
+actions = [{ publish = { topic = "t/report", payload = "{{ slots.room }}" } }]
+
+[[skills]]
+name = "garage_only"
+sites = ["garage"]
+sentences = ["open sesame"]
+actions = [{ say = "Opening sesame." }]
+"""
+
+
+@pytest.mark.model
+def test_lists_from_devices_and_areas_and_sites(home: int, tmp_path: Path) -> None:
+    config = write_config(tmp_path, DEVICE_LISTS)
+    sub = Subscriber(home, ["t/#", "zigbee2mqtt/desk_lamp/set"])
+    try:
+        sub.settle(0.5)
+        sub.messages.clear()
+        proc = run_cli("text", "--config", str(config), *_mqtt(home), "--json",
+                       "status of the porch light", "wake up the desk lamp",
+                       "report on the living room", "open sesame")  # fmt: skip
+        received = sub.settle(1.0)
+    finally:
+        sub.close()
+    assert proc.returncode == 0, proc.stderr
+    results = [json.loads(line) for line in proc.stdout.splitlines()]
+    names = [r["intent"]["name"] if r["intent"] else None for r in results]
+    assert names[:3] == ["Skill:lamp_check", "Skill:lamp_flash", "Skill:room_report"]
+    assert names[3] != "Skill:garage_only"  # this assistant's site is "default"
+    assert results[0]["response"] == "The Porch Light is on."
+    assert received == [
+        ("zigbee2mqtt/desk_lamp/set", '{"state":"ON"}'),
+        ("t/report", "Living Room"),
+    ]
+    garage = config.read_text() + '\n[homeassistant]\nsite_id = "garage"\n'
+    config.write_text(garage)
+    proc = run_cli("text", "--config", str(config), *_mqtt(home), "open sesame")
+    assert "reply: Opening sesame." in proc.stdout, proc.stdout + proc.stderr
+
+
+SHADOWS = """
+[[skills]]
+name = "bedtime"
+sentences = ["good night"]
+actions = [{ say = "Sleep well." }]
+
+[[skills]]
+name = "good_night"
+sentences = ["lights out", "good night [everyone]"]
+actions = [{ say = "Good night." }]
+
+[[skills]]
+name = "lamp"
+sentences = ["turn on [the] {name}"]
+actions = [{ say = "On." }]
+"""
+
+
+def test_config_check_names_shadowed_sentences(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(SHADOWS)
+    proc = run_cli("config", "check", "--config", str(config))
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"{config}:9: skills[1].sentences[1]: 'good night [everyone]' ('good night') "
+        "runs skill 'bedtime' (skills[0]) instead",
+        f"{config}:14: skills[2].sentences[0]: 'turn on [the] {{name}}' ('turn on "
+        "the sample device') runs the built-in command HassTurnOn instead",
+    ]
+    proc = run_cli("text", "--config", str(config), "good night")  # refuses to start
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"assistant: error: {config}:9: skills[1].sentences[1]: 'good night "
+        "[everyone]' ('good night') runs skill 'bedtime' (skills[0]) instead"
+    )
+
+
+@pytest.mark.model
+def test_config_check_asks_the_broker_for_devices(home: int, tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path,
+        '[[skills]]\nname = "x"\nsentences = ["all on"]\nactions = [\n'
+        '  { device = { action = "turn_on", name = "Porch Light" } },\n'
+        '  { device = { action = "turn_on", name = "Garden Gnome" } },\n]\n',
+    )
+    proc = run_cli("config", "check", "--config", str(config), *_mqtt(home))
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"{config}:6: skills[0].actions[1].device.name: unknown device 'Garden Gnome'"
+    ]
 
 
 @pytest.mark.model

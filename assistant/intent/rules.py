@@ -35,6 +35,8 @@ _FUZZY_SLOTS = ("name", "area")
 _PHRASE_SCORE = 85
 """How close (0-100) a sentence must be to a skill's phrasing to count as it."""
 _PHRASES_PER_SKILL = 300
+_PROMPT_SKILLS = 4
+"""Skill sentences shown to Whisper (more crowd out the device names)."""
 _NUMBER_SLOTS = ("brightness", "temperature", "position")
 
 
@@ -79,7 +81,9 @@ def _examples(data: dict[str, Any], names: Iterable[str]) -> list[str]:
                 seen[name] = rank
     except Exception as err:  # a sample is a nicety: never fail the start for it
         _LOGGER.warning("No sample sentences for the skills: %s", err)
-    return [rank[3] for rank in seen.values()]
+    # a few, those with list words first: they need the spelling help most
+    best = sorted(seen.values(), key=lambda rank: rank[0] == 0)
+    return [rank[3] for rank in best[:_PROMPT_SKILLS]]
 
 
 def builtin_slot_names() -> set[str]:
@@ -209,8 +213,7 @@ class HassilRecognizer:
         areas = sorted({e.area for e in self._vocab.entities if e.area})
         if areas:
             phrases.append(f"Turn off the lights in the {areas[0]}.")
-        phrases += self._skill_examples
-        return " ".join(dict.fromkeys(phrases))
+        return " ".join(dict.fromkeys([*phrases, *self._skill_examples]))
 
     def recognize(self, text: str) -> Intent | None:
         clean = normalize(text, self._drop_leading)
