@@ -3,12 +3,30 @@ assistant, and what each does (publish, say, switch a device), in order."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from hassil import parse_sentence
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from .templates import validate_template
+
+
+def _checked(template: str) -> str:
+    problem = validate_template(template)
+    if problem:
+        raise ValueError(problem)
+    return template
+
+
+Template = Annotated[str, AfterValidator(_checked)]
+"""A Jinja template, its syntax checked when the config loads."""
 
 
 class _Model(BaseModel):
@@ -16,16 +34,11 @@ class _Model(BaseModel):
 
 
 class PublishAction(_Model):
-    topic: str = Field(min_length=1)
+    topic: Template = Field(min_length=1)
     """MQTT topic; a template like the payload (``home/{{ slots.room }}/set``)."""
-    payload: str = ""
+    payload: Template = ""
     """Text or JSON, a template: ``{{ slots.genre }}``, ``{{ now.hour }}``."""
     retain: bool = False
-
-    @field_validator("topic", "payload")
-    @classmethod
-    def _template(cls, value: str) -> str:
-        return _checked(value)
 
     @field_validator("topic")
     @classmethod
@@ -37,47 +50,32 @@ class PublishAction(_Model):
 
 class DeviceAction(_Model):
     action: Literal["turn_on", "turn_off", "open", "close", "lock", "unlock"]
-    name: str = Field(min_length=1)
+    name: Template = Field(min_length=1)
     """A device's name, alias or entity id, as known from discovery or [[devices]];
     a template too (``{{ slots.lamp }}``)."""
-
-    @field_validator("name")
-    @classmethod
-    def _template(cls, value: str) -> str:
-        return _checked(value)
 
 
 class TimerAction(_Model):
     """Start, cancel or ask about a timer; the reply says what happened."""
 
     action: Literal["start", "cancel", "cancel_all", "time_left"]
-    name: str = "{{ slots.timer_name }}"
+    name: Template = "{{ slots.timer_name }}"
     """Template of the timer's name; empty for a timer without one."""
-    seconds: str = "{{ slots.duration_seconds }}"
+    seconds: Template = "{{ slots.duration_seconds }}"
     """Template of the duration in seconds (for start): hassil's {hours},
     {minutes} and {seconds} slots become ``slots.duration_seconds``."""
-
-    @field_validator("name", "seconds")
-    @classmethod
-    def _template(cls, value: str) -> str:
-        return _checked(value)
 
 
 class ShoppingListAction(_Model):
     """Add to, remove from, read or clear a list kept in a local file."""
 
     action: Literal["add", "remove", "read", "clear"]
-    item: str = "{{ slots.item }}"
+    item: Template = "{{ slots.item }}"
     """Template of the item (for add and remove)."""
     file: str = Field("shopping_list.json", pattern=r"^[^/\\]+\.json$")
     """File name in ``[storage] dir``; another name keeps another list."""
     title: str = Field("shopping list", min_length=1)
     """How the reply names the list."""
-
-    @field_validator("item")
-    @classmethod
-    def _template(cls, value: str) -> str:
-        return _checked(value)
 
 
 _KINDS = ("publish", "say", "device", "timer", "shopping_list")
@@ -88,16 +86,11 @@ class SkillAction(_Model):
     ``shopping_list``."""
 
     publish: PublishAction | None = None
-    say: str | None = None
+    say: Template | None = None
     """Words to speak, a template: ``Playing {{ slots.genre }}.``"""
     device: DeviceAction | None = None
     timer: TimerAction | None = None
     shopping_list: ShoppingListAction | None = None
-
-    @field_validator("say")
-    @classmethod
-    def _say(cls, value: str | None) -> str | None:
-        return None if value is None else _checked(value)
 
     @model_validator(mode="after")
     def _one_kind(self) -> SkillAction:
@@ -179,10 +172,3 @@ class SlotList(_Model):
         if self.from_ is not None:  # filled with the devices by the recognizer
             return {"values": ["\x00"]}
         return {"values": list(self.values)}
-
-
-def _checked(template: str) -> str:
-    problem = validate_template(template)
-    if problem:
-        raise ValueError(problem)
-    return template
