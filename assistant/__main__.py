@@ -195,7 +195,6 @@ async def _config_check(args: argparse.Namespace) -> int:
     [[devices]] nor the broker's discovery knows."""
     from .app import overrides_adjuster, registry_from_config, unknown_devices
     from .config import DEFAULT_CONFIG, config_problems, problem_at
-    from .devices import DeviceRegistry
     from .errors import MqttError
     from .mqtt import HomeAssistantMqtt
 
@@ -204,19 +203,17 @@ async def _config_check(args: argparse.Namespace) -> int:
     if not problems:
         cfg = _config(args)
         adjust = overrides_adjuster(cfg)
-        registry: DeviceRegistry | None = registry_from_config(cfg, adjust)
-        if registry is not None and any(
-            step.device for skill in cfg.skills for step in skill.actions
-        ):
+        registry = registry_from_config(cfg, adjust)
+        asked = True  # the broker, or [[devices]] alone when there are no device steps
+        if any(step.device for skill in cfg.skills for step in skill.actions):
             mqtt = HomeAssistantMqtt(cfg.mqtt, registry, adjust=adjust)
             try:
                 await mqtt.start()
                 await mqtt.stop()
             except MqttError as err:
-                print(f"note: device names checked against [[devices]] only: "
-                      f"{err.message}")  # fmt: skip
-                registry = None
-        if registry is not None:
+                print(f"note: device names not checked: {err.message}")
+                asked = False
+        if asked:
             problems = [problem_at(path, *p) for p in unknown_devices(cfg, registry)]
     for problem in problems:
         print(problem)

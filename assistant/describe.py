@@ -18,6 +18,13 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def join_words(words: list[str]) -> str:
+    """``["milk", "eggs", "bread"]`` -> ``"milk, eggs and bread"``."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def format_number(value: float) -> str:
     """At most two decimals, without trailing zeros: 21.0 -> "21", 19.25 -> "19.25"."""
     return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from .app import Assistant, fan_out
 from .audio import AudioChunk
 from .config import AudioConfig
+from .describe import upper_first
 from .events import EventCallback, EventType, PipelineEvent
 from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval
@@ -110,7 +111,7 @@ class LiveAssistant:
             EventType.TIMER_FINISHED, name=timer.name, seconds=timer.seconds,
             during_reply=speaking,
         )  # fmt: skip
-        words = f"{timer.spoken[0].upper()}{timer.spoken[1:]} is done."
+        words = f"{upper_first(timer.spoken)} is done."
         task = asyncio.ensure_future(self._ring(words))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -34,7 +34,6 @@ def apply_config(assistant: Assistant, cfg: Config) -> str:
         skill_sentences(cfg.skills, cfg.lists, cfg.homeassistant.site_id),
         device_lists(cfg),
     )
-    recognizer.update_devices(assistant.registry.entities())
     recognizer.fuzzy_threshold = cfg.intent.fuzzy_threshold
     handler = assistant.pipeline.handler
     handler.confirm = cfg.homeassistant.confirm

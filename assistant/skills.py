@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .describe import join_words, upper_first
 from .devices import Command, DeviceRegistry, Entity, Operation, build_commands
 from .errors import CapabilityError
 from .intent import normalize
@@ -159,14 +160,14 @@ class SkillRunner:
         elif step.action == "time_left":
             plan.said.append(_time_left(found))
         elif step.action == "cancel" and len(found) > 1:
-            names = _join([t.spoken.removeprefix("the ") for t in found])
+            names = join_words([t.spoken.removeprefix("the ") for t in found])
             plan.said.append(f"There are {len(found)} timers: {names}. Which one?")
         else:
             what = "all timers" if len(found) > 1 else found[0].spoken
             plan.said.append(f"I cancelled {what}.")
             plan.effects.append(
                 Effect(
-                    f"cancel {_join([t.spoken for t in found])}",
+                    f"cancel {join_words([t.spoken for t in found])}",
                     lambda: timers.cancel(*found),
                 )
             )
@@ -179,7 +180,7 @@ class SkillRunner:
         if step.action == "read":
             have = items.items()
             empty = f"Your {title} is empty."
-            plan.said.append(f"Your {title} has {_join(have)}." if have else empty)
+            plan.said.append(f"Your {title} has {join_words(have)}." if have else empty)
             return
         if step.action == "clear":
             count = len(items.items())
@@ -221,16 +222,9 @@ class SkillRunner:
         return str(state.state if state.state is not None else "unknown")
 
 
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def _time_left(timers: list[Timer]) -> str:
     parts = [f"{t.spoken} has {duration_words(t.left())} left" for t in timers]
-    sentence = _join(parts)
-    return sentence[0].upper() + sentence[1:] + "."
+    return upper_first(join_words(parts)) + "."
 
 
 def _spoken_failure(err: CapabilityError) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from .describe import join_words
+
 _LOGGER = logging.getLogger(__name__)
 
 _NAME_SCORE = 60
@@ -25,9 +27,7 @@ def duration_words(seconds: int) -> str:
         count, seconds = divmod(seconds, size)
         if count:
             parts.append(f"{count} {unit}{'s' if count != 1 else ''}")
-    if not parts:
-        return "0 seconds"
-    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return join_words(parts) or "0 seconds"
 
 
 def clean_name(name: str) -> str:
