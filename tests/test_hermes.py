@@ -17,11 +17,14 @@ SENTENCES = {
     "HassClimateSetTemperature": "set the living room thermostat to 20 degrees",
     "HassOpen": "open the garage door",
     "HassClose": "close the garage door",
+    "HassSetPosition": "open the garage door to 50 percent",
+    "HassClimateSetMode": "set the living room thermostat to heat",
     "HassLock": "lock the back door",
     "HassUnlock": "unlock the back door",
     "HassGetState": "is the porch light on",
     "HassClimateGetTemperature": "what is the temperature in the living room",
     "Skill:time": "what time is it",
+    "Skill:date": "what is the date today",
     "Skill:timer_start": "set a timer for 3 minutes",
 }
 
@@ -85,3 +88,29 @@ def test_events_topic(
 ) -> None:
     for _, _, events in published:
         assert "intent-end" in events and "action-end" in events
+
+
+@pytest.mark.parametrize(
+    ("answer", "name"), [("yes please", "HassConfirm"), ("no", "HassCancel")]
+)
+def test_answers_to_a_question_are_intents_too(
+    home: int, answer: str, name: str
+) -> None:
+    sub = Subscriber(home, ["hermes/intent/#"])
+    try:
+        proc = run_cli(
+            "text", "--mqtt-host", "127.0.0.1", "--mqtt-port", str(home),
+            "unlock the back door", answer,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        messages = sub.wait_for(2, timeout=5)
+        messages = sub.settle(0.5)
+    finally:
+        sub.close()
+    assert [t for t, _ in messages] == [
+        "hermes/intent/HassUnlock",
+        f"hermes/intent/{name}",
+    ]
+    message = json.loads(messages[1][1])
+    assert message["input"] == answer and message["slots"] == []
+    assert message["intent"]["intentName"] == name
