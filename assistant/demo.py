@@ -6,18 +6,19 @@ import asyncio
 import logging
 from pathlib import Path
 
-from .app import build_assistant
+from .app import Assistant, build_assistant
 from .audio import write_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config, load_config
 from .devices import describe_state
+from .pipeline import RunResult
 from .sample_home import HomeSimulator
 from .synth import piper_pcm, silence
 
 _LOGGER = logging.getLogger(__name__)
 
 DEMO_COMMANDS = (
-    "Hey Jarvis, turn on the kitchen light.",
+    "Hey Jarvis, it's too dark in the kitchen.",
     "Hey Jarvis, set the bedroom lamp to 30 percent.",
     "Hey Jarvis, open the garage door.",
     "Hey Jarvis, yes please.",
@@ -27,6 +28,22 @@ DEMO_COMMANDS = (
     "Hey Jarvis, what is the temperature in the bathroom?",
     "Hey Jarvis, make the hallway light blue.",
 )
+
+
+def _devices_of(assistant: Assistant, result: RunResult) -> list[str]:
+    """The devices a result is about: its intent's, else those it sent commands to
+    (a confirmed command's intent is the "yes")."""
+    if result.intent is not None and result.intent.entity_ids:
+        return list(result.intent.entity_ids)
+    topics = {command.topic for command in result.commands}
+    return [
+        entity.entity_id
+        for entity in assistant.registry.entities()
+        if any(
+            k.endswith("command_topic") and v in topics
+            for k, v in entity.config.items()
+        )
+    ]
 
 
 def demo_config(port: int) -> Config:
@@ -42,6 +59,8 @@ async def run_demo(reply_dir: Path) -> int:
         await asyncio.to_thread(home.start)
         assistant = await build_assistant(demo_config(port))
         try:
+            if assistant.llm is not None:  # loaded before the first paraphrase
+                await asyncio.to_thread(assistant.llm.worker.warm)
             print(
                 f"Sample home on {HOST}:{port}: "
                 + ", ".join(e.name for e in assistant.registry.entities()),
@@ -57,9 +76,10 @@ async def run_demo(reply_dir: Path) -> int:
                 result = await assistant.pipeline.run_audio(pcm)
                 print(f"\n[{index}] spoken: {text!r}")
                 print(f"    transcript: {result.transcript!r}")
+                by = " (understood by the LLM)" if result.path == "llm" else ""
                 print(
                     "    intent:     "
-                    f"{result.intent.as_dict() if result.intent else None}"
+                    f"{result.intent.as_dict() if result.intent else None}{by}"
                 )
                 for command in result.commands:
                     print(f"    MQTT:       {command.topic} {command.payload}")
@@ -69,7 +89,7 @@ async def run_demo(reply_dir: Path) -> int:
                     )
                     await asyncio.sleep(0.2)  # the new state travels back over MQTT
                     done += 1
-                for entity_id in result.intent.entity_ids if result.intent else ():
+                for entity_id in _devices_of(assistant, result):
                     entity = assistant.registry.get(entity_id)
                     if entity is not None:
                         state = assistant.registry.state(entity_id)

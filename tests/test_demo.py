@@ -20,7 +20,11 @@ def test_demo(tmp_path: Path, models_ready: None) -> None:
     done = re.search(r"^(\d+) spoken commands switched devices", proc.stdout, re.M)
     assert done and int(done[1]) >= 5, proc.stdout
     assert proc.stdout.count("    MQTT:       ") >= 5
+    # "it's too dark in the kitchen", a paraphrase only the LLM understands
     assert "state:      The kitchen light is on" in proc.stdout
+    # "yes please" to "are you sure you want to open the garage door?"
+    assert "MQTT:       home/garage/door/set OPEN" in proc.stdout
+    assert "state:      The garage door is open." in proc.stdout
     replies = sorted(tmp_path.glob("*.wav"))
     assert len(replies) == 9
     for path in replies:
