@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from assistant.devices import DeviceRegistry
@@ -101,7 +103,7 @@ def extra() -> tuple[HassilRecognizer, DeviceRegistry, list[int]]:
     from assistant.discovery import entity_from_table
 
     registry = DeviceRegistry()
-    tables = [
+    tables: list[dict[str, Any]] = [
         {"component": "cover", "name": "Office Blinds", "area": "Office",
          "command_topic": "o/blinds/set", "set_position_topic": "o/blinds/pos"},
         {"component": "light", "name": "Hall Lamp", "schema": "json",

@@ -96,8 +96,8 @@ def _pipeline(
 ) -> Pipeline:
     return Pipeline(
         wake=LoudWake(),
-        endpointer=EnergyEndpointer(),
-        stt=stt,  # type: ignore[arg-type]
+        endpointer=EnergyEndpointer(),  # type: ignore[arg-type]
+        stt=stt,
         recognizer=FakeRecognizer(),
         handler=IntentHandler(_registry()),
         publisher=publisher,
@@ -198,7 +198,9 @@ async def test_confirmation_yes_no_and_other_speech() -> None:
     pipeline = _pipeline(FakeStt(), [], publisher)
     pipeline.handler = IntentHandler(_registry(), confirm=["switch.turn_on"])
     asked = await pipeline.run_text("turn on the lamp")
-    assert asked.awaiting_confirmation and asked.response.startswith("Are you sure")
+    assert asked.awaiting_confirmation and str(asked.response).startswith(
+        "Are you sure"
+    )
     assert publisher.published == []
     done = await pipeline.run_text("Yes, please.")
     assert done.intent is not None and done.intent.name == "HassConfirm"
