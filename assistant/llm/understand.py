@@ -54,7 +54,7 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"start|make me",
          "turn on"),
         (r"off|bed|sleep|leaving|done with|enough|kill|nobody|no one|stop|"
-         r"finished|save|not|no longer|any ?more|don't need|no need",
+         r"finished|save|not|no longer|no more|any ?more|don't need|no need",
          "turn off"),
         (r"too bright|blinding|dim|dimmer|softer|lower", "dim"),
         (r"brighter|more light|brighten|too dim|dim in", "brighten"),
@@ -308,6 +308,7 @@ class LlmUnderstanding:
             (
                 (lp + (_CUE_WEIGHT if phrase in cued else 0.0), phrase, name)
                 for lp, (phrase, name) in zip(scores.logprobs, actions, strict=True)
+                if phrase != "unlock" or phrase in cued  # never an unasked unlock
             ),
             reverse=True,
         )

@@ -1,0 +1,68 @@
+"""How the LLM stage picks an action once it has a device (pure logic, with a
+stand-in for the model): cue words outweigh the model; never an unlock nobody
+asked for, whatever the model says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.devices import EntityState
+from assistant.discovery import entity_from_table
+from assistant.llm.understand import LlmUnderstanding
+from assistant.llm.worker import Scores
+
+LIGHT = entity_from_table(
+    {"component": "light", "name": "Kitchen Light", "command_topic": "k/set"}, "d[0]"
+)
+LOCK = entity_from_table(
+    {"component": "lock", "name": "Front Door", "command_topic": "f/set"}, "d[1]"
+)
+
+
+class Model:
+    """Prefers the candidate named in ``favourite`` by 2 nats over the others."""
+
+    def __init__(self, favourite: str) -> None:
+        self.favourite = favourite
+
+    def score(self, prompt: str, options: list[str]) -> Scores:
+        return Scores(
+            [0.0 if o.strip() == self.favourite else -2.0 for o in options], 5
+        )
+
+
+def _act(words: str, entity: Any, state: str | None, favourite: str) -> str:
+    understanding = LlmUnderstanding(
+        Model(favourite),  # type: ignore[arg-type]
+        lambda _: EntityState(state=state),
+    )
+    intent, _ = understanding.act(words, entity)
+    return intent.name
+
+
+@pytest.mark.parametrize(
+    ("words", "favourite", "expected"),
+    [
+        # no cue word: the model's pick
+        ("the kitchen, please", "turn off", "HassTurnOff"),
+        ("the kitchen, please", "turn on", "HassTurnOn"),
+        # a cue word outweighs the model
+        ("it's too dark in the kitchen", "turn off", "HassTurnOn"),
+        ("we are going to bed", "turn on", "HassTurnOff"),
+        ("no more of the kitchen light tonight", "turn on", "HassTurnOff"),
+        ("it's too bright in the kitchen", "turn on", "HassLightSet"),
+    ],
+)
+def test_light_actions(words: str, favourite: str, expected: str) -> None:
+    assert _act(words, LIGHT, "on", favourite) == expected
+
+
+def test_never_an_unlock_nobody_asked_for() -> None:
+    assert _act("the front door", LOCK, "locked", "unlock") == "HassLock"
+    assert _act("the front door", LOCK, "unlocked", "unlock") == "HassLock"
+    # asked for in so many words: still the model's and the cue's call
+    assert (
+        _act("let the kids in the front door", LOCK, "locked", "lock") == "HassUnlock"
+    )
