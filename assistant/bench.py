@@ -128,6 +128,7 @@ async def _measure(assistant: Any, cases: list[Any], runs: int) -> dict[str, Any
     misses: list[str] = []
     llm_ms: list[float] = []
     llm_tokens: list[int] = []
+    rules_ms: list[float] = []
     started = time.perf_counter()
     for run in range(runs):
         for index, (label, pcm, expected) in enumerate(cases, 1):
@@ -148,6 +149,8 @@ async def _measure(assistant: Any, cases: list[Any], runs: int) -> dict[str, Any
             if result.path == "llm":
                 llm_ms.append(result.timings_ms["total_after_speech_end"])
                 llm_tokens.append(result.llm_tokens)
+            elif result.transcript is not None:
+                rules_ms.append(result.timings_ms["total_after_speech_end"])
             if expected is None or run > 0:
                 continue
             total += 1
@@ -172,6 +175,13 @@ async def _measure(assistant: Any, cases: list[Any], runs: int) -> dict[str, Any
             for key, values in timings.items()
         },
         "accuracy": {"correct": correct, "total": total, "misses": misses},
+        "rules_path": {
+            "requests": len(rules_ms),
+            "speech_end_to_command_ms_p50": round(statistics.median(rules_ms), 1)
+            if rules_ms
+            else 0.0,
+            "speech_end_to_command_ms_p90": round(_percentile(rules_ms, 0.9), 1),
+        },
         "llm_path": {
             "requests": len(llm_ms),
             "speech_end_to_command_ms_p50": round(statistics.median(llm_ms), 1)
@@ -210,6 +220,13 @@ def _print(report: dict[str, Any], as_json: bool) -> None:
         )
         for miss in acc["misses"]:
             print(f"  miss: {miss}")
+    rules = report["rules_path"]
+    if rules["requests"]:
+        print(
+            f"rules path: {rules['requests']} requests, end of speech -> command "
+            f"p50 {rules['speech_end_to_command_ms_p50']:.0f} ms "
+            f"(p90 {rules['speech_end_to_command_ms_p90']:.0f})"
+        )
     llm = report["llm_path"]
     if llm["requests"]:
         print(

@@ -9,7 +9,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ConfigError
 from .skill_config import SkillConfig, SlotList
@@ -139,6 +147,25 @@ class MqttConfig(_Section):
     @property
     def password(self) -> str | None:
         return os.environ.get(self.password_env) or None
+
+    @model_validator(mode="after")
+    def _key_with_certificate(self) -> MqttConfig:
+        if self.tls_key_file and not self.tls_cert_file:
+            raise ValueError("tls_key_file without tls_cert_file")
+        return self
+
+    @field_validator("tls_ca_file", "tls_cert_file", "tls_key_file")
+    @classmethod
+    def _tls_file(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Relative to the config file's folder; it must exist."""
+        base = (info.context or {}).get("base_dir")
+        if value is None or base is None:
+            return value
+        path = Path(value).expanduser()
+        path = path if path.is_absolute() else Path(base) / path
+        if not path.is_file():
+            raise ValueError(f"no file {path}")
+        return str(path)
 
 
 class HomeAssistantConfig(_Section):
@@ -322,7 +349,7 @@ def config_problems(path: Path | None = None) -> list[str]:
     text = path.read_text(encoding="utf-8")
     data = {**tomllib.loads(text), "base_dir": path.resolve().parent}
     try:
-        Config.model_validate(data)
+        Config.model_validate(data, context={"base_dir": data["base_dir"]})
     except ValidationError as invalid:
         errors = invalid.errors()
         if all(e["loc"] == () for e in errors):  # only the skills across the file
@@ -354,7 +381,7 @@ def config_from_dict(data: dict[str, Any], path: Path, text: str = "") -> Config
     data = dict(data)
     data["base_dir"] = path.resolve().parent
     try:
-        cfg = Config.model_validate(data)
+        cfg = Config.model_validate(data, context={"base_dir": data["base_dir"]})
     except ValidationError as err:
         raise ConfigError("config-invalid", _format_error(path, err, text)) from None
     _LOGGER.debug("Loaded config from %s", path)

@@ -76,16 +76,21 @@ class HomeAssistantMqtt:
 
         cfg = self._cfg
         try:
-            self._client.tls_set(
-                ca_certs=cfg.tls_ca_file,
-                certfile=cfg.tls_cert_file,
-                keyfile=cfg.tls_key_file,
-                cert_reqs=ssl.CERT_REQUIRED,
-            )
-        except (OSError, ssl.SSLError, ValueError) as err:
+            context = ssl.create_default_context(cafile=cfg.tls_ca_file)
+        except (OSError, ssl.SSLError) as err:
             raise MqttError(
-                "mqtt-tls", f"mqtt.tls_*: cannot use the certificates: {err}"
+                "mqtt-tls", f"mqtt.tls_ca_file: cannot use {cfg.tls_ca_file}: {err}"
             ) from None
+        if cfg.tls_cert_file:
+            try:
+                context.load_cert_chain(cfg.tls_cert_file, cfg.tls_key_file)
+            except (OSError, ssl.SSLError) as err:
+                key = f" with key {cfg.tls_key_file}" if cfg.tls_key_file else ""
+                raise MqttError(
+                    "mqtt-tls",
+                    f"mqtt.tls_cert_file: cannot use {cfg.tls_cert_file}{key}: {err}",
+                ) from None
+        self._client.tls_set_context(context)
         self._client.tls_insecure_set(cfg.tls_insecure)
 
     def subscribe(self, topic: str, handler: Callable[[str, bytes], None]) -> None:

@@ -27,6 +27,9 @@ def test_relative_paths_resolve_against_the_config_file(tmp_path: Path) -> None:
     cfg = load_config(path)
     assert cfg.models_dir == tmp_path / "m"
     assert cfg.resolve("rec") == tmp_path / "rec"
+    (tmp_path / "ca.crt").write_text("")
+    path.write_text('[mqtt]\ntls_ca_file = "ca.crt"\n')
+    assert load_config(path).mqtt.tls_ca_file == str(tmp_path / "ca.crt")
 
 
 def test_config_is_frozen() -> None:
@@ -44,6 +47,8 @@ def test_config_is_frozen() -> None:
         ),
         ("[nonsense]\nx = 1\n", "nonsense: Extra inputs are not permitted"),
         ("[[devices]]\nname = 1\n[mqtt]\nport = 0\n", "mqtt.port"),
+        ('[mqtt]\ntls_ca_file = "ca.crt"\n', "bad.toml:2: mqtt.tls_ca_file: no file"),
+        ('[mqtt]\ntls_key_file = "/etc/hostname"\n', "mqtt: tls_key_file without tls"),
     ],
 )
 def test_errors_name_file_and_field(tmp_path: Path, text: str, expected: str) -> None:
