@@ -57,6 +57,22 @@ def _use_litert_for_tflite() -> None:
     sys.modules["tflite_runtime.interpreter"] = interpreter
 
 
+def _skip_custom_verifiers() -> None:
+    """``import openwakeword`` loads its custom-verifier trainer, which imports
+    scikit-learn and SciPy: about 100 MB and a second of start-up for a feature this
+    assistant does not use. A stand-in module keeps them out."""
+    name = "openwakeword.custom_verifier_model"
+    if name in sys.modules or "openwakeword" in sys.modules:
+        return
+    stand_in = types.ModuleType(name)
+
+    def train_custom_verifier(*args: object, **kwargs: object) -> None:
+        raise NotImplementedError("custom verifier models are not supported here")
+
+    stand_in.train_custom_verifier = train_custom_verifier  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
+
+
 class OpenWakeWordDetector:
     """Scores each 80 ms chunk; reports a chunk whose score passes the threshold."""
 
@@ -64,6 +80,7 @@ class OpenWakeWordDetector:
         self, model_path: Path, features_dir: Path, threshold: float = 0.5
     ) -> None:
         _use_litert_for_tflite()
+        _skip_custom_verifiers()
         import openwakeword
 
         try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,25 @@ def store(models_ready: None) -> ModelStore:
 def _detect(detector, path: Path) -> bool:  # type: ignore[no-untyped-def]
     detector.reset()
     return any(detector.process(c) for c in chunks(read_wav(path) + bytes(16000)))
+
+
+def test_wake_word_engine_leaves_scikit_learn_out(store: ModelStore) -> None:
+    # openwakeword's own __init__ would import it (and SciPy): ~100 MB, unused
+    code = (
+        "import sys\n"
+        "from assistant.config import load_config\n"
+        "from assistant.models import ModelStore\n"
+        "from assistant.wake import OpenWakeWordDetector\n"
+        "cfg = load_config()\n"
+        "OpenWakeWordDetector.from_config(cfg.wake, ModelStore(cfg.models_dir))\n"
+        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
 
 
 def test_wake_word_positive_and_negative(
