@@ -106,6 +106,7 @@ def test_wake_word_during_a_reply_stops_it_and_listens(
         barge = live.wait_event("barge-in", timeout=10)
         assert sub.wait_for(1, timeout=15) == [("t/kitchen/light/set", "ON")]
         spans = active_spans(recorded())
+    print(f"barge-in: the reply stopped {barge['stop_ms']:.0f} ms after detection")
     assert barge["stop_ms"] < 300
     first_reply = spans[0][1] - spans[0][0]
     assert first_reply < full - 1.0, (spans, full)  # cut short, not played out
