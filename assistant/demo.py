@@ -6,12 +6,11 @@ import asyncio
 import logging
 from pathlib import Path
 
-from .app import Assistant, build_assistant
+from .app import build_assistant
 from .audio import write_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config, load_config
 from .devices import describe_state
-from .pipeline import RunResult
 from .sample_home import HomeSimulator
 from .synth import piper_pcm, silence
 
@@ -28,22 +27,6 @@ DEMO_COMMANDS = (
     "Hey Jarvis, what is the temperature in the bathroom?",
     "Hey Jarvis, make the hallway light blue.",
 )
-
-
-def _devices_of(assistant: Assistant, result: RunResult) -> list[str]:
-    """The devices a result is about: its intent's, else those it sent commands to
-    (a confirmed command's intent is the "yes")."""
-    if result.intent is not None and result.intent.entity_ids:
-        return list(result.intent.entity_ids)
-    topics = {command.topic for command in result.commands}
-    return [
-        entity.entity_id
-        for entity in assistant.registry.entities()
-        if any(
-            k.endswith("command_topic") and v in topics
-            for k, v in entity.config.items()
-        )
-    ]
 
 
 def demo_config(port: int) -> Config:
@@ -89,7 +72,7 @@ async def run_demo(reply_dir: Path) -> int:
                     )
                     await asyncio.sleep(0.2)  # the new state travels back over MQTT
                     done += 1
-                for entity_id in _devices_of(assistant, result):
+                for entity_id in result.intent.entity_ids if result.intent else ():
                     entity = assistant.registry.get(entity_id)
                     if entity is not None:
                         state = assistant.registry.state(entity_id)

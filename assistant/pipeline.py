@@ -274,7 +274,10 @@ class Pipeline:
         reply: Response | None = None
         if pending is not None and answer is not None:
             intent: Intent | None = Intent(
-                "HassConfirm" if answer else "HassCancel", {}, normalize(text)
+                "HassConfirm" if answer else "HassCancel",
+                {},
+                normalize(text),
+                tuple(dict.fromkeys(entity_id for entity_id, _, _ in pending.actions)),
             )
         else:
             try:

@@ -204,10 +204,16 @@ async def test_confirmation_yes_no_and_other_speech() -> None:
     assert publisher.published == []
     done = await pipeline.run_text("Yes, please.")
     assert done.intent is not None and done.intent.name == "HassConfirm"
+    assert asked.intent is not None and asked.intent.entity_ids
+    assert done.intent.entity_ids == asked.intent.entity_ids  # what was confirmed
     assert [c.topic for c in publisher.published] == ["lamp/set"]
     await pipeline.run_text("turn on the lamp")
     refused = await pipeline.run_text("No.")
     assert refused.response == "Okay, I won't." and len(publisher.published) == 1
+    assert (
+        refused.intent is not None
+        and refused.intent.entity_ids == done.intent.entity_ids
+    )
     await pipeline.run_text("turn on the lamp")
     other = await pipeline.run_text("what about the lamp")  # not an answer: asks again
     assert other.awaiting_confirmation and len(publisher.published) == 1
