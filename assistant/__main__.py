@@ -112,6 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
         "devices", help="list the audio devices (for [audio] in config.toml)"
     )
 
+    p = sub.add_parser(
+        "memory", help="show or remove what yes/no answers taught (on this device)"
+    )
+    p.add_argument("--config", type=Path, help="config file (its state dir is used)")
+    memsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    m = memsub.add_parser("list", help="list the learned phrasings")
+    m.add_argument("--json", action="store_true", help="print them as JSON")
+    m = memsub.add_parser("forget", help="forget one phrasing, or --all")
+    m.add_argument("sentence", nargs="?", help="the phrasing, as listed or as said")
+    m.add_argument("--all", action="store_true", help="forget everything learned")
+
     p = sub.add_parser("models", help="fetch, verify or list the models")
     p.add_argument("--config", type=Path, help="config file (its models.dir is used)")
     msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -234,7 +245,7 @@ async def _skills_test(args: argparse.Namespace) -> int:
     assistant = await build_assistant(_config(args), audio=False, speech=False)
     try:
         pipeline = assistant.pipeline
-        intent = pipeline.recognizer.recognize(args.sentence)
+        intent = assistant.recognizer.recognize(args.sentence)
         if intent is None or not intent.name.startswith(PREFIX):
             found = intent.name if intent else "nothing"
             print(f"no skill matches {args.sentence!r} (the rules heard: {found})")
@@ -292,6 +303,44 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _memory(args: argparse.Namespace) -> int:
+    from .app import wake_words
+    from .intent import normalize
+    from .intent.memory import MEMORY_FILE, Memory
+
+    cfg = load_config(args.config)
+    memory = Memory(cfg.data_dir / MEMORY_FILE)
+    if args.action == "list":
+        items = memory.items()
+        if args.json:
+            print(json.dumps([
+                {"text": i.text, "intent": i.intent, "slots": i.slots,
+                 "entity_ids": list(i.entity_ids), "answer": "yes" if i.accepted else "no",
+                 "at": i.at}
+                for i in items
+            ], indent=1))  # fmt: skip
+            return 0
+        if not items:
+            print(f"nothing learned yet ({memory.path})")
+        for item in items:
+            answer = "yes" if item.accepted else "no "
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.at))
+            ids = ", ".join(item.entity_ids)
+            print(f"{when}  {answer}  {item.text!r} -> {item.intent} {ids}")
+        return 0
+    if args.all == bool(args.sentence):
+        print("assistant memory forget: give a sentence or --all", file=sys.stderr)
+        return 2
+    text = None if args.all else normalize(args.sentence, wake_words(cfg.wake.model))
+    gone = memory.forget(text)
+    if not gone:
+        print(f"assistant memory forget: nothing learned for {text!r}", file=sys.stderr)
+        return 1
+    for item in gone:
+        print(f"forgot {item.text!r} -> {item.intent}")
+    return 0
+
+
 def _models(args: argparse.Namespace) -> int:
     from .models import ModelStore
 
@@ -341,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_skills_test(args))
         if args.command == "models":
             return _models(args)
+        if args.command == "memory":
+            return _memory(args)
         if args.command == "run":
             return asyncio.run(_run(args))
         if args.command == "devices":

@@ -18,6 +18,8 @@ from .errors import AssistantError, ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
 from .ha_device import AssistantLink
 from .handle import IntentHandler
+from .intent.cascade import Cascade, Thresholds
+from .intent.memory import MEMORY_FILE, Memory
 from .intent.rules import HassilRecognizer
 from .models import ModelStore
 from .mqtt import HomeAssistantMqtt
@@ -164,6 +166,7 @@ async def build_assistant(
     def devices_changed() -> None:
         entities = registry.entities()
         recognizer.update_devices(entities)
+        cascade.update_devices()
         if llm is not None:
             llm.update_devices(entities)
 
@@ -199,6 +202,16 @@ async def build_assistant(
         registry,
         confirm=cfg.homeassistant.confirm,
         skills=SkillRunner(cfg.skills, registry, timers=timers, data_dir=cfg.data_dir),
+    )
+    cascade = Cascade(
+        recognizer,
+        handler,
+        Session(registry, cfg.llm.session_seconds),
+        llm=llm,
+        memory=Memory(cfg.data_dir / MEMORY_FILE if cfg.intent.learn else None),
+        thresholds=thresholds(cfg),
+        drop_leading=wake_words(cfg.wake.model),
+        question_seconds=cfg.llm.session_seconds,
     )
     link = AssistantLink(
         cfg.homeassistant, cfg.mqtt, service=service, wake_threshold=cfg.wake.threshold
@@ -239,9 +252,19 @@ async def build_assistant(
         event_callback=fan_out(link.on_event, event_callback),
         record_dir=cfg.resolve(cfg.debug.record_dir) if cfg.debug.record_dir else None,
         llm=llm,
-        session=Session(registry, cfg.llm.session_seconds),
+        cascade=cascade,
     )
     return Assistant(cfg, pipeline, mqtt, registry, recognizer, link, timers, llm)
+
+
+def thresholds(cfg: Config) -> Thresholds:
+    return Thresholds(
+        act=cfg.intent.act_threshold,
+        ask=cfg.intent.ask_threshold,
+        word=cfg.intent.word_threshold,
+        llm_act=cfg.intent.llm_act_threshold,
+        learn=cfg.intent.learn,
+    )
 
 
 def device_lists(cfg: Config) -> dict[str, SlotList]:

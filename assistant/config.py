@@ -93,6 +93,24 @@ class SttConfig(_Section):
 class IntentConfig(_Section):
     fuzzy_threshold: int = Field(75, ge=50, le=100)
     """Minimum similarity (0-100) for a heard name to match a known device."""
+    act_threshold: float = Field(0.9, ge=0.0, le=1.0)
+    """Confidence (0-1) at or above which a command is carried out at once."""
+    ask_threshold: float = Field(0.75, ge=0.0, le=1.0)
+    """From here up to ``act_threshold``: a yes/no question first. Below: refused."""
+    word_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    """A heard on/off, open/close or lock/unlock word less likely than this
+    (Whisper's word probability) is asked back before acting."""
+    llm_act_threshold: float = Field(0.9, ge=0.0, le=1.0)
+    """Confidence an LLM reading of a paraphrase needs to act without asking."""
+    learn: bool = True
+    """Remember phrasings answered with "yes" (done directly next time) or "no"
+    (not offered again), in the state directory; ``assistant memory`` lists them."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IntentConfig:
+        if self.ask_threshold > self.act_threshold:
+            raise ValueError("ask_threshold must not be above act_threshold")
+        return self
 
 
 class LlmConfig(_Section):

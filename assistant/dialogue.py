@@ -23,14 +23,7 @@ _FOLLOW_UP = re.compile(
     r"^(?:and|also|now|what about|how about|same for|same in)?\s*(?:in\s+)?"
     r"(?:the\s+)?(?P<rest>.+?)(?:\s+(?:too|as well|also|please|then))*$"
 )
-_STOP = {"stop", "never mind", "nevermind", "cancel", "forget it", "that's all",
-         "that is all", "nothing", "no thanks", "no thank you", "thanks that's all",
-         "stop listening", "quiet", "be quiet", "shut up"}  # fmt: skip
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "last": -1}
-
-
-def is_stop(text: str) -> bool:
-    return normalize(text).removesuffix(" please").removeprefix("oh ") in _STOP
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,19 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .audio import SAMPLE_RATE, SAMPLE_WIDTH, AudioChunk, chunks, write_wav
 from .config import VadConfig, WakeConfig
 from .devices import Command
-from .dialogue import Choice, Session, is_stop
+from .dialogue import Session
 from .errors import AssistantError
 from .events import EventCallback, EventType, PipelineEvent
 from .handle import IntentHandler, Response
-from .intent import Intent, IntentRecognizer, normalize
+from .intent import Hearing, Intent, IntentRecognizer
+from .intent.cascade import Cascade, Decision
 from .stt import Transcriber
 from .tts import Synthesizer
 from .vad import Endpointer, SegmentState
@@ -72,27 +73,6 @@ class RunResult:
         }
 
 
-_YES = {"yes", "yeah", "yep", "sure", "confirm", "ok", "okay", "do it", "yes please",
-        "of course", "go ahead", "affirmative", "please do"}  # fmt: skip
-_NO = {"no", "nope", "cancel", "don't", "do not", "stop", "never mind", "no thanks",
-       "no thank you", "negative", "abort"}  # fmt: skip
-
-
-def confirmation_answer(text: str) -> bool | None:
-    """True for yes, False for no, None for anything else."""
-    words = normalize(text).split()
-    for size in (3, 2, 1):
-        head = " ".join(words[:size])
-        if head in _YES:
-            return True
-        if head in _NO:
-            return False
-    return None
-
-
-_ANSWERS = ("HassConfirm", "HassCancel")
-
-
 def _ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 
@@ -117,12 +97,11 @@ class Pipeline:
         record_dir: Path | None = None,
         llm: LlmUnderstanding | None = None,
         session: Session | None = None,
+        cascade: Cascade | None = None,
     ) -> None:
         self.wake = wake
         self.endpointer = endpointer
         self.stt = stt
-        self.recognizer = recognizer
-        self.handler = handler
         self.publisher = publisher
         self.tts = tts
         self.speak_replies = tts is not None
@@ -133,9 +112,26 @@ class Pipeline:
         self.event_callback = event_callback
         self._record_dir = record_dir
         self._last_wake_ms: int | None = None
-        self._pending: Response | None = None
         self.llm = llm
-        self.session = session or Session(handler.registry)
+        self.cascade = cascade or Cascade(
+            recognizer,  # type: ignore[arg-type]
+            handler,
+            session or Session(handler.registry),
+            llm=llm,
+        )
+        """Conversation state and the act/ask/refuse decision."""
+
+    @property
+    def handler(self) -> IntentHandler:
+        return self.cascade.handler
+
+    @handler.setter
+    def handler(self, handler: IntentHandler) -> None:
+        self.cascade.handler = handler
+
+    @property
+    def session(self) -> Session:
+        return self.cascade.session
 
     def _emit(self, kind: EventType, **data: Any) -> None:
         if self.event_callback is not None:
@@ -254,76 +250,60 @@ class Pipeline:
         start = time.perf_counter()
         try:
             prompt = self._prompt() if self._prompt else None
-            transcript = await asyncio.to_thread(stt.transcribe, bytes(audio), prompt)
+            hearing = await asyncio.to_thread(stt.hear, bytes(audio), prompt)
         except AssistantError as err:
             return self._failed(result, err)
         result.timings_ms["stt"] = _ms(start)
+        transcript = hearing.text
         result.transcript = transcript
         _LOGGER.info("Heard: %r", transcript)
         self._emit(EventType.STT_END, text=transcript)
-        await self._understand_and_act(result, transcript, wait_ms)
+        await self._understand_and_act(result, transcript, wait_ms, hearing)
         await self._speak(result)
         return result
 
     async def _understand_and_act(
-        self, result: RunResult, text: str, speech_end_wait_ms: float
+        self,
+        result: RunResult,
+        text: str,
+        speech_end_wait_ms: float,
+        hearing: Hearing | None = None,
     ) -> None:
         start = time.perf_counter()
-        pending, self._pending = self._pending, None
-        answer = confirmation_answer(text) if pending is not None else None
-        reply: Response | None = None
-        if pending is not None and answer is not None:
-            intent: Intent | None = Intent(
-                "HassConfirm" if answer else "HassCancel",
-                {},
-                normalize(text),
-                tuple(dict.fromkeys(entity_id for entity_id, _, _ in pending.actions)),
-            )
-        else:
-            try:
-                intent, reply = await asyncio.to_thread(self._interpret, text, result)
-            except AssistantError as err:
-                self._failed(result, err)
-                return
+        try:
+            decision = await asyncio.to_thread(self.cascade.decide, text, hearing)
+        except AssistantError as err:
+            self._failed(result, err)
+            return
+        intent = decision.intent
         result.timings_ms["intent"] = _ms(start)
-        result.intent = intent
-        _LOGGER.info("Intent: %s", intent.as_dict() if intent else None)
+        result.intent, result.path = intent, decision.path
+        result.llm_tokens = decision.llm_tokens
+        _LOGGER.info(
+            "Intent: %s (%s, confidence %.2f%s)",
+            intent.as_dict() if intent else None,
+            decision.path,
+            decision.confidence,
+            ", asking" if decision.asking else "",
+        )
         self._emit(
             EventType.INTENT_END,
             intent=intent.as_dict() if intent else None,
             text=text,
-            confidence=intent.confidence if intent else 0.0,
+            confidence=decision.confidence,
         )
 
         start = time.perf_counter()
-        if pending is not None and answer is not None:
-            response = pending if answer else Response("Okay, I won't.")
-        elif reply is not None:
-            response = reply
-            result.awaiting_confirmation = self.session.choice is not None
-        else:
-            response = self.handler.handle(intent)
-        if response.confirm and response is not pending:
-            self._pending = response  # ask first; act on "yes"
-            result.awaiting_confirmation = True
-        elif response.commands or response.effects:
-            try:
-                if response.commands:
-                    await self.publisher.publish(response.commands)
-            except AssistantError as err:
-                self._failed(result, err)
-                response = Response(
-                    "Sorry, I could not reach your devices.", success=False
-                )
-            else:
-                result.commands = list(response.commands)
-                self.handler.committed(response)
-                if intent is not None and intent.name not in _ANSWERS:
-                    self.session.remember(intent)
+        response = decision.response
+        result.awaiting_confirmation = decision.asking
+        if not decision.asking:
+            response = await self._commit(result, decision)
         result.timings_ms["action"] = _ms(start)
-        speech = response.speech
-        if response.confirm and result.awaiting_confirmation:
-            speech = response.confirm
+        speech = (
+            response.confirm
+            if decision.asking and response.confirm
+            else response.speech
+        )
         result.response = speech
         self._emit(EventType.ACTION_END, commands=len(result.commands), speech=speech)
         result.timings_ms["total_after_speech_end"] = (
@@ -333,56 +313,24 @@ class Pipeline:
             + result.timings_ms["action"]
         )
 
-    def _interpret(
-        self, text: str, result: RunResult
-    ) -> tuple[Intent | None, Response | None]:
-        """Rules, then the conversation so far, then the LLM. A Response instead of
-        an intent when the reply is not a device action: a question, small talk."""
-        session = self.session
-        choice, session.choice = session.choice, None
-        if is_stop(text):
-            session.end()
-            return None, Response("Okay.")
-        if choice is not None and self.llm is not None:
-            picked = session.answer(text, choice)
-            entity = self.handler.registry.get(picked) if picked else None
-            if entity is not None:
-                result.path = "llm"
-                chosen, result.llm_tokens = self.llm.act(choice.text, entity)
-                return chosen, None
-        said = text
-        referent: tuple[str, ...] = ()
-        intent = self.recognizer.recognize(text)
-        unresolved = (
-            intent is not None and "name" in intent.slots and not intent.entity_ids
-        )
-        if intent is None or unresolved:  # "turn it off": which "it"?
-            with_it, referent = session.with_referent(text)
-            known = self.recognizer.recognize(with_it) if referent else None
-            if known is not None and known.entity_ids[:1] == referent[:1]:
-                return replace(known, entity_ids=referent), None  # "them": all
-            said = with_it if referent else text
-        if intent is None:
-            intent = session.follow_up(text)
-        if self.llm is None:
-            return intent, None
-        if intent is not None and not referent and not self.llm.vague(intent):
-            return intent, None  # a sentence the rules know, even with a bad name
-        result.path = "llm"
-        understood = self.llm.understand(said, only=referent)
-        result.llm_tokens = understood.evaluated
-        if understood.question:
-            session.choice = Choice(normalize(said), understood.options)
-            return None, Response(understood.question)
-        if understood.answer:
-            return None, Response(understood.answer)
-        return understood.intent, None
+    async def _commit(self, result: RunResult, decision: Decision) -> Response:
+        """Publish the decision's commands; what the user hears is what happened."""
+        response = decision.response
+        if not (response.commands or response.effects):
+            return response
+        try:
+            if response.commands:
+                await self.publisher.publish(response.commands)
+        except AssistantError as err:
+            self._failed(result, err)
+            return Response("Sorry, I could not reach your devices.", success=False)
+        result.commands = list(response.commands)
+        self.cascade.committed(decision)
+        return response
 
     def cancel_confirmation(self) -> None:
         """The question went unanswered: nothing is done."""
-        if self._pending is not None:
-            _LOGGER.info("No answer to %r: cancelled", self._pending.confirm)
-            self._pending = None
+        self.cascade.cancel()
 
     async def _speak(self, result: RunResult) -> None:
         if self.tts is None or not self.speak_replies or not result.response:

@@ -11,6 +11,7 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, to_float32
 from .errors import SttError
+from .intent import Hearing
 
 if TYPE_CHECKING:
     from .config import SttConfig
@@ -34,6 +35,10 @@ _PROMPT_TOKENS = 200
 
 class Transcriber(Protocol):
     def transcribe(self, audio: bytes, prompt: str | None = None) -> str: ...
+
+    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing:
+        """The transcript with word probabilities and Whisper's own confidence."""
+        ...
 
 
 class FasterWhisperTranscriber:
@@ -106,6 +111,15 @@ class FasterWhisperTranscriber:
 
     def transcribe(self, audio: bytes, prompt: str | None = None) -> str:
         """Transcribe 16 kHz mono int16 PCM; ``prompt`` biases toward known words."""
+        return self.hear(audio, prompt, words=False).text
+
+    def hear(
+        self, audio: bytes, prompt: str | None = None, *, words: bool = True
+    ) -> Hearing:
+        """The transcript, with each word's probability (CTranslate2's alignment
+        pass over the decoded tokens, as faster-whisper computes it for
+        ``word_timestamps``), the mean log-probability and the no-speech
+        probability."""
         samples = to_float32(audio)
         seconds = len(samples) / SAMPLE_RATE
         frames = self._frames_for(len(samples))
@@ -123,16 +137,47 @@ class FasterWhisperTranscriber:
                 max_length=len(prompt_tokens) + budget,  # CTranslate2 counts the prompt
                 suppress_blank=True,
                 suppress_tokens=[-1],
+                return_scores=True,
+                return_no_speech_prob=True,
             )[0]
+            tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
+            probs = (
+                self._word_probs(encoded, tokens, frames) if words and tokens else ()
+            )
         except Exception as err:
             _LOGGER.exception("Transcription failed")
             raise SttError("stt-failed", f"transcription failed: {err}") from err
-        tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
         text = drop_repetition(self._tokenizer.decode(tokens).strip())
+        avg_logprob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
         _LOGGER.debug(
-            "Transcribed %.2f s (window %d frames): %r", seconds, frames, text
+            "Transcribed %.2f s (window %d frames): %r, avg log-prob %.2f, words %s",
+            seconds, frames, text, avg_logprob,
+            " ".join(f"{w}:{p:.2f}" for w, p in probs),
+        )  # fmt: skip
+        return Hearing(text, probs, avg_logprob, float(result.no_speech_prob))
+
+    def _word_probs(
+        self, encoded: Any, tokens: list[int], frames: int
+    ) -> tuple[tuple[str, float], ...]:
+        aligned: Any = self._model.model.align(
+            encoded, self._tokenizer.sot_sequence, [tokens], frames // 2
+        )[0]
+        token_probs = list(aligned.text_token_probs)
+        words, word_tokens = self._tokenizer.split_to_word_tokens(
+            [*tokens, self._tokenizer.eot]
         )
-        return text
+        found: list[tuple[str, float]] = []
+        index = 0
+        for word, pieces in zip(words, word_tokens, strict=False):
+            count = len([t for t in pieces if t < self._tokenizer.eot])
+            if count == 0:
+                continue
+            chunk = token_probs[index : index + count]
+            index += count
+            key = re.sub(r"[^\w'%.-]", "", word.lower()).strip(".")
+            if key and chunk:
+                found.append((key, float(np.mean(chunk))))
+        return tuple(found)
 
 
 def drop_repetition(text: str) -> str:

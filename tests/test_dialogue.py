@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.dialogue import Choice, Session, is_stop
+from assistant.dialogue import Choice, Session
 from assistant.discovery import entity_from_discovery
 from assistant.intent import Intent
 from assistant.llm.understand import first_sentence
@@ -82,15 +82,6 @@ def test_answers_to_which_one(session: Session) -> None:
     assert session.answer("kitchen please", choice) == ids["Kitchen Light"]
     assert session.answer("the second", choice) == ids["Porch Light"]
     assert session.answer("the garage", choice) is None
-
-
-@pytest.mark.parametrize("said", ["never mind", "Stop.", "cancel", "forget it"])
-def test_stop_words(said: str) -> None:
-    assert is_stop(said)
-
-
-def test_not_stop() -> None:
-    assert not is_stop("stop the fan")
 
 
 def test_first_sentence_is_short() -> None:

@@ -62,9 +62,35 @@ def recognizer() -> HassilRecognizer:
             {"name": "Living Room Thermostat", "temperature": 21.5},
         ),
         (
+            "set the living room thermostat to 21.3 degrees",
+            "HassClimateSetTemperature",
+            {"name": "Living Room Thermostat", "temperature": 21.3},
+        ),
+        (
+            "heat the living room to 20 degrees",
+            "HassClimateSetTemperature",
+            {"area": "Living Room", "temperature": 20, "domain": "climate"},
+        ),
+        (
+            "warm the living room thermostat up to 22.5 degrees",
+            "HassClimateSetTemperature",
+            {"name": "Living Room Thermostat", "temperature": 22.5},
+        ),
+        (
+            "change the living room temperature to 19 degrees",
+            "HassClimateSetTemperature",
+            {"area": "Living Room", "temperature": 19, "domain": "climate"},
+        ),
+        (
+            "set the desk lamp brightness to 40",
+            "HassLightSet",
+            {"name": "Desk Lamp", "brightness": 40},
+        ),
+        ("turn the desk lamp blue", "HassLightSet", {"name": "Desk Lamp", "color": "blue"}),
+        (
             "set the temperature in the living room to twenty",
             "HassClimateSetTemperature",
-            {"area": "Living Room", "temperature": 20},
+            {"area": "Living Room", "temperature": 20, "domain": "climate"},
         ),
         ("close the garage door", "HassClose", {"name": "Garage Door"}),
         ("open the garage door", "HassOpen", {"name": "Garage Door"}),

@@ -12,7 +12,7 @@ from assistant.devices import Command, DeviceRegistry
 from assistant.errors import SttError
 from assistant.events import EventType, PipelineEvent
 from assistant.handle import IntentHandler
-from assistant.intent import Intent
+from assistant.intent import Hearing, Intent
 from assistant.pipeline import Pipeline
 from assistant.vad import SpeechSegmenter
 from assistant.wake import Detection
@@ -53,6 +53,9 @@ class FakeStt:
         self.audio = audio
         return self.text
 
+    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing:
+        return Hearing(self.transcribe(audio, prompt))
+
 
 class FakeRecognizer:
     def recognize(self, text: str) -> Intent | None:
@@ -61,6 +64,9 @@ class FakeRecognizer:
             if "lamp" in text
             else None
         )
+
+    def recognize_normalized(self, clean: str) -> Intent | None:
+        return self.recognize(clean)
 
 
 class FakeTts:

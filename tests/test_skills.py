@@ -273,7 +273,7 @@ BAD = '[[skills]]\nname = "x"\nsentences = [{sentence}]\nactions = [{action}]\n'
          "device, timer or shopping_list (got publish, say)"),
         ('"set a timer for <time>"', '{ timer = { action = "start" } }',
          "skills[0].sentences[0]: unknown rule <time> (known: <duration>, <set>, "
-         "<the>, <turn>, <turned_off>)"),
+         "<the>, <turn>, <turned_off>, <warm>)"),
         ('"good night"', '{ shopping_list = { action = "add", file = "../x.json" } }',
          "skills[0].actions[0].shopping_list.file: String should match pattern "
          "'^[^/\\\\]+\\.json$' (got '../x.json')"),

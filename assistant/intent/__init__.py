@@ -26,6 +26,10 @@ class Intent:
 class IntentRecognizer(Protocol):
     def recognize(self, text: str) -> Intent | None: ...
 
+    def recognize_normalized(self, clean: str) -> Intent | None:
+        """``recognize`` for text that went through ``normalize`` already."""
+        ...
+
 
 _UNITS = (
     (re.compile(r"(\d)\s*%"), r"\1 percent"),
@@ -48,3 +52,34 @@ def normalize(text: str, drop_leading: tuple[str, ...] = ()) -> str:
     while words and words[0] in drop_leading:
         words.pop(0)
     return " ".join(words)
+
+
+_SLIPS = frozenset({"and", "an", "in", "on", "un", "i", "a", "the"})
+"""Short words Whisper writes for a syllable of the next word ("un-lock")."""
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """What speech-to-text heard, with how sure it was."""
+
+    text: str
+    words: tuple[tuple[str, float], ...] = ()
+    """Each word (lower case, no punctuation) and its probability (0-1)."""
+    avg_logprob: float = 0.0
+    """Mean log-probability of the transcript's tokens."""
+    no_speech_prob: float = 0.0
+    """Whisper's probability that there was no speech at all."""
+
+    def word_probability(self, word: str, before: bool = True) -> float | None:
+        """The lowest probability of ``word`` where it was heard (with a short
+        word before it that may be part of it: "and lock" for "unlock"); None if
+        it was not heard."""
+        found: float | None = None
+        for index, (heard, prob) in enumerate(self.words):
+            if heard != word:
+                continue
+            low = prob
+            if before and index and self.words[index - 1][0] in _SLIPS:
+                low = min(prob, self.words[index - 1][1])  # "and lock": "unlock"?
+            found = low if found is None else min(found, low)
+        return found

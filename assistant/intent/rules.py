@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process, utils
 from ..devices import Domain, Entity
 from ..skill_config import SlotList
 from . import Intent, normalize
+from .things import Things
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,6 +39,11 @@ _PHRASES_PER_SKILL = 300
 _PROMPT_SKILLS = 4
 """Skill sentences shown to Whisper (more crowd out the device names)."""
 _NUMBER_SLOTS = ("brightness", "temperature", "position")
+_CLEAR_LEAD = 15.0
+_LEAD_BONUS = 10.0
+"""A fuzzy name this far (0-100) ahead of any other device's gains this much."""
+_NUMBER_MARK = "9"
+_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 
 
 def load_builtin_sentences() -> dict[str, Any]:
@@ -92,7 +98,8 @@ def builtin_slot_names() -> set[str]:
 
 
 def _phrases(data: dict[str, Any], names: Iterable[str]) -> list[str]:
-    """The skills' sentences without any-text or number slots, spelled out."""
+    """The skills' sentences without any-text slots, spelled out; each number
+    slot is written as ``_NUMBER_MARK``."""
     from hassil.sample import sample_intents
 
     if not names:
@@ -107,7 +114,13 @@ def _phrases(data: dict[str, Any], names: Iterable[str]) -> list[str]:
             expand_ranges=False,
             language="en",
         )
-        return list(dict.fromkeys(normalize(t) for _, t in samples if "{" not in t))
+        ranges = {k for k, spec in data["lists"].items() if "range" in spec}
+        phrases: dict[str, None] = {}
+        for _, text in samples:
+            slots = set(re.findall(r"\{(\w+)\}", text))
+            if slots <= ranges:  # numbers stand in for their placeholder
+                phrases[normalize(re.sub(r"\{\w+\}", _NUMBER_MARK, text))] = None
+        return list(phrases)
     except Exception as err:  # a nicety: never fail the start for it
         _LOGGER.warning("No phrases for the skills: %s", err)
         return []
@@ -166,6 +179,9 @@ class HassilRecognizer:
         self._drop_leading = tuple(drop_leading)
         self._vocab = _Vocabulary()
         self._device_lists: dict[str, SlotList] = {}
+        self.things = Things()
+        """The home's own words: a heard name with another room or thing in it
+        ("bathroom light" in a home with a bedroom light) is not matched fuzzily."""
         self.set_skills(extra or {}, device_lists)
 
     def set_skills(
@@ -216,7 +232,11 @@ class HassilRecognizer:
         return " ".join(dict.fromkeys([*phrases, *self._skill_examples]))
 
     def recognize(self, text: str) -> Intent | None:
-        clean = normalize(text, self._drop_leading)
+        return self.recognize_normalized(normalize(text, self._drop_leading))
+
+    def recognize_normalized(self, clean: str) -> Intent | None:
+        """Exact match (confidence 1), else the closest fuzzy reading (its name
+        similarity, 0 for a name nothing matches), else a skill phrasing."""
         if not clean:
             return None
         result = recognize_best(
@@ -230,17 +250,25 @@ class HassilRecognizer:
         return self._recognize_phrase(clean) or fuzzy
 
     def _recognize_phrase(self, clean: str) -> Intent | None:
-        """A skill sentence with a word misheard ("place some jazz"): the closest
-        of its fixed phrasings, if close enough."""
+        """A skill sentence with a word misheard ("place some jazz", "start at 10
+        minute timer"): the closest of its phrasings, numbers kept, if close."""
+        numbers = _NUMBER.findall(clean)
+        masked = _NUMBER.sub(_NUMBER_MARK, clean)
         found = process.extractOne(
-            clean, self._skill_phrases, scorer=fuzz.ratio, score_cutoff=_PHRASE_SCORE
+            masked, self._skill_phrases, scorer=fuzz.ratio, score_cutoff=_PHRASE_SCORE
         )
         if found is None:
             return None
-        result = recognize_best(found[0], self._intents, slot_lists=self._slot_lists)
+        text = found[0]
+        if text.split().count(_NUMBER_MARK) != len(numbers):
+            return None
+        words = text.split()
+        filled = iter(numbers)
+        text = " ".join(next(filled) if w == _NUMBER_MARK else w for w in words)
+        result = recognize_best(text, self._intents, slot_lists=self._slot_lists)
         if result is None:
             return None
-        _LOGGER.debug("Heard %r as %r (score %.0f)", clean, found[0], found[1])
+        _LOGGER.debug("Heard %r as %r (score %.0f)", clean, text, found[1])
         return replace(self._to_intent(result, clean, {}, found[1] / 100), text=clean)
 
     # -- fuzzy second pass ------------------------------------------------------
@@ -280,13 +308,22 @@ class HassilRecognizer:
         heard = heard.removeprefix("the ").strip()
         if not heard or not table:
             return None
-        found = process.extractOne(
-            heard, list(table), scorer=fuzz.ratio, processor=utils.default_process
-        )
-        if found is None or found[1] < self.fuzzy_threshold:
+        ranked = process.extract(
+            heard, list(table), scorer=_name_similarity, processor=utils.default_process,
+            limit=8,
+        )  # fmt: skip
+        if not ranked or ranked[0][1] < self.fuzzy_threshold:
             return None
-        _LOGGER.debug("Heard %r as %r (score %.0f)", heard, found[0], found[1])
-        return table[found[0]], float(found[1])
+        found = ranked[0]
+        if self.things.foreign_word(heard, found[0]):
+            _LOGGER.debug("Heard %r: not %r (another thing)", heard, found[0])
+            return None
+        others = [r[1] for r in ranked if table[r[0]] != table[found[0]]]
+        score = float(found[1])
+        if not others or score - others[0] >= _CLEAR_LEAD:
+            score = min(99.0, score + _LEAD_BONUS)  # no other name comes close
+        _LOGGER.debug("Heard %r as %r (score %.0f)", heard, found[0], score)
+        return table[found[0]], score
 
     # -- building the intent -----------------------------------------------------
 
@@ -326,13 +363,51 @@ class HassilRecognizer:
             slots["area"] = area or heard
         if "area" in slots and "name" not in slots:
             entity_ids = self._in_area(slots["area"], slots.get("domain"))
+        elif "name" not in slots and slots.get("domain") == "climate":
+            entity_ids = self._in_area(None, "climate")  # "set the heating to 20"
         return Intent(result.intent.name, slots, clean, entity_ids, confidence)
 
-    def _in_area(self, area: str, domain: str | None) -> tuple[str, ...]:
-        area_key = area.lower()
+    def _in_area(self, area: str | None, domain: str | None) -> tuple[str, ...]:
+        area_key = area.lower() if area is not None else None
         return tuple(
             e.entity_id
             for e in self._vocab.entities
-            if (e.area or "").lower() == area_key
+            if (area_key is None or (e.area or "").lower() == area_key)
             and (domain is None or e.domain == domain)
         )
+
+
+def _name_similarity(heard: str, name: str, **_: object) -> float:
+    """Similarity 0-100; with as many words as the name, word by word ("kitchen
+    white" is one slip away from "kitchen light", not 23 % different)."""
+    whole = fuzz.ratio(heard, name)
+    heard_words, name_words = heard.split(), name.split()
+    if len(heard_words) != len(name_words) or len(name_words) < 2:
+        return whole
+    by_word = sum(
+        _word_similarity(a, b) for a, b in zip(heard_words, name_words, strict=True)
+    ) / len(name_words)
+    return max(whole, by_word)
+
+
+_SPELLING = (("igh", "i"), ("ph", "f"), ("ck", "k"), ("wh", "w"), ("ee", "i"))
+_ONSET = re.compile(r"^[^aeiouy]+")
+_RHYME_SCORE = 85.0
+
+
+def _word_similarity(heard: str, word: str) -> float:
+    """Letters alike, or a rhyme: a misheard first consonant ("white"/"light",
+    "torch"/"porch") is Whisper's most common slip."""
+    score = fuzz.ratio(heard, word)
+    if heard == word or min(len(heard), len(word)) < 3:
+        return score
+    rhyme = [_ONSET.sub("", _respell(w)) for w in (heard, word)]
+    if len(rhyme[0]) >= 2 and rhyme[0] == rhyme[1]:
+        return max(score, _RHYME_SCORE)
+    return score
+
+
+def _respell(word: str) -> str:
+    for spelled, sound in _SPELLING:
+        word = word.replace(spelled, sound)
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word  # silent e

@@ -67,6 +67,12 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )  # fmt: skip
 _CUE_WEIGHT = 3.0
+_BASE_CONFIDENCE = 0.5
+_ACTION_EVIDENCE = 0.15
+"""Added to a reading's confidence when cue words favour its action."""
+_DEVICE_EVIDENCE = 0.1
+"""Added for each sign the device is the one meant: the words name it (or its
+kind), they name its room, it leads the next device clearly."""
 _FAN_CUES = {"cool down": "turn on", "warm up": "turn off"}
 _COVER_CUES = ((re.compile(r"\bdown\b"), "close"),)
 _EVIDENCE: dict[Domain, re.Pattern[str]] = {
@@ -249,6 +255,11 @@ class LlmUnderstanding:
         except LlmError as err:
             _LOGGER.warning("LLM: %s", err.message)
             return Understanding(evaluated=evaluated)
+        margin = best_score - ranked[1][0] if len(ranked) > 1 else 2 * self._min_margin
+        confidence = intent.confidence + _DEVICE_EVIDENCE * (
+            named + in_room + (margin >= 2 * self._min_margin)
+        )
+        intent = replace(intent, confidence=round(min(1.0, confidence), 2))
         return Understanding(intent=intent, evaluated=evaluated + more)
 
     def _which(self, devices: list[Entity]) -> Understanding:
@@ -316,8 +327,14 @@ class LlmUnderstanding:
             "LLM actions on %s: %s", entity.name,
             ", ".join(f"{p} {s:.1f}" for s, p, _ in ranked),
         )  # fmt: skip
-        _, _, name = ranked[0]
-        return self._intent(name, entity, clean), scores.evaluated
+        top, phrase, name = ranked[0]
+        confidence = _BASE_CONFIDENCE
+        if phrase in cued:
+            confidence += _ACTION_EVIDENCE  # the words themselves say what to do
+        if len(ranked) < 2 or top - ranked[1][0] >= _CUE_WEIGHT:
+            confidence += _ACTION_EVIDENCE / 3
+        intent = self._intent(name, entity, clean)
+        return replace(intent, confidence=round(confidence, 2)), scores.evaluated
 
     def _intent(self, name: str, entity: Entity, clean: str) -> Intent:
         slots: dict[str, Any] = {"name": entity.name}
@@ -334,6 +351,10 @@ class LlmUnderstanding:
             slots["temperature"] = int(value) if value.is_integer() else value
             name = "HassClimateSetTemperature"
         return Intent(name, slots, clean, (entity.entity_id,), confidence=0.5)
+
+    def chat(self, text: str) -> Understanding:
+        """A short spoken answer; never a device action."""
+        return self._chat(text)
 
     def _chat(self, text: str) -> Understanding:
         try:

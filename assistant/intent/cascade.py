@@ -1,0 +1,444 @@
+"""One decision for every utterance: act, ask, or refuse.
+
+Sentence rules, fuzzy names, what the user taught, the conversation so far and the
+LLM each give a result with a confidence. The cascade turns it into one decision:
+
+- **act** at or above ``act_threshold``;
+- **ask** a short yes/no question in the middle ("Turn on the desk lamp?"); "yes"
+  acts, and the phrasing is remembered for next time;
+- **refuse** below ``ask_threshold``, saying what it understood ("I don't know a
+  garden sprinkler.").
+
+Questions and statements about a device ("is the fan on", "there's the fan on")
+never publish through the fuzzy or LLM paths, and an on/off, open/close or
+lock/unlock word that speech-to-text was unsure of is asked back.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import yaml
+from hassil import Intents, recognize_best
+
+from ..describe import upper_first
+from ..dialogue import Choice, Session
+from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
+from . import Hearing, Intent, normalize
+from .memory import Memory
+from .rules import HassilRecognizer
+from .things import Things
+
+if TYPE_CHECKING:
+    from ..llm.understand import LlmUnderstanding
+
+_LOGGER = logging.getLogger(__name__)
+
+CONVERSATION = (
+    Path(__file__).resolve().parent.parent / "sentences" / "conversation.yaml"
+)
+
+Answer = Literal["yes", "no", "stop"]
+_ANSWERS: dict[str, Answer] = {
+    "ConversationYes": "yes", "ConversationNo": "no", "ConversationStop": "stop"
+}  # fmt: skip
+
+_QUESTION = re.compile(
+    r"^(?!what about|how about)(?:is|are|was|were|am|isn't|aren't|what|what's|whats|"
+    r"which|who|whose|where|when|why|how|does|do|did|has|have|had|will|should|"
+    r"shall|can you tell|could you tell|tell me|do you know|any idea)\b"
+)
+_STATEMENT = re.compile(
+    r"^(?:there's|there is|there are|theres|here's|that's)\b|"
+    r"\b(?:is|are|was|were|it's|still) (?:still )?"
+    r"(?:on|off|open|closed|locked|unlocked|running)$"
+)
+"""A statement about a device's state ("there's the fan on", "the fan is on")."""
+_STATE_AT_END = re.compile(
+    r"^(?P<what>(?!is |are ).+?) (?P<verb>is|are) (?:still )?"
+    r"(?P<state>on|off|open|closed|locked|unlocked)$"
+)
+_AS_QUESTION = re.compile(r"^(?:there's|there is|theres|here's|that's|it's)\s+")
+
+_POLAR_INTENTS = {
+    "HassTurnOn": ("on",), "HassTurnOff": ("off", "of"), "HassOpen": ("open",),
+    "HassClose": ("close", "shut"), "HassLock": ("lock",), "HassUnlock": ("unlock",),
+}  # fmt: skip
+"""Intents whose opposite is one word away, and the words that carry them."""
+
+_GERUNDS = (
+    ("Turning on ", "Turn on "), ("Turning off ", "Turn off "), ("Setting ", "Set "),
+    ("Opening ", "Open "), ("Closing ", "Close "), ("Locking ", "Lock "),
+    ("Unlocking ", "Unlock "), ("Turning ", "Turn "),
+)  # fmt: skip
+_OWN = {"my": "your", "me": "you", "i": "you", "i'm": "you're", "our": "your"}
+_NOT_IMPERATIVE = {
+    "i", "i'm", "im", "it", "it's", "its", "we", "we're", "the", "my", "this", "that",
+    "so", "too", "you", "they", "he", "she", "good", "thanks", "thank", "hello", "hi",
+    "hey", "nice", "well", "oh",
+}  # fmt: skip
+DIDNT_CATCH = "Sorry, I didn't catch that."
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    act: float = 0.9
+    """Confidence (0-1) at or above which a command is carried out at once."""
+    ask: float = 0.75
+    """At or above (and below ``act``): a yes/no question first; below: refused."""
+    word: float = 0.5
+    """A heard on/off, open/close or lock/unlock less likely than this is asked back."""
+    llm_act: float = 0.9
+    """Confidence an LLM reading needs to act without asking."""
+    learn: bool = True
+    """Remember phrasings confirmed or rejected after a question."""
+
+
+@dataclass
+class Decision:
+    response: Response
+    intent: Intent | None = None
+    path: str = "rules"
+    """Who understood: rules, fuzzy, memory, dialogue, llm or conversation."""
+    asking: bool = False
+    """The reply is a question; the next utterance answers it."""
+    confidence: float = 1.0
+    llm_tokens: int = 0
+    learn: tuple[str, Intent] | None = None
+    """On commit, remember this phrasing (normalized) for this intent."""
+
+
+@dataclass(frozen=True)
+class _Question:
+    response: Response
+    intent: Intent | None
+    learn: str | None
+    at: float
+
+
+class Cascade:
+    """The conversation state and the act/ask/refuse decision."""
+
+    def __init__(
+        self,
+        recognizer: HassilRecognizer,
+        handler: IntentHandler,
+        session: Session,
+        *,
+        llm: LlmUnderstanding | None = None,
+        memory: Memory | None = None,
+        thresholds: Thresholds = Thresholds(),
+        drop_leading: tuple[str, ...] = (),
+        question_seconds: float = 30.0,
+    ) -> None:
+        self.recognizer = recognizer
+        self.handler = handler
+        self.session = session
+        self.llm = llm
+        self.memory = memory or Memory(None)
+        self.thresholds = thresholds
+        self._drop = drop_leading
+        self._question: _Question | None = None
+        self._question_seconds = question_seconds
+        self._things = Things()
+        data = yaml.safe_load(CONVERSATION.read_text("utf-8"))
+        self._conversation = Intents.from_dict(data)
+
+    # -- state ---------------------------------------------------------------------
+
+    def update_devices(self) -> None:
+        self._things = Things(self.handler.registry.entities())
+        self.recognizer.things = self._things
+
+    @property
+    def asking(self) -> bool:
+        return self._question is not None
+
+    def cancel(self) -> None:
+        """The question went unanswered: nothing is done."""
+        if self._question is not None:
+            _LOGGER.info("No answer to %r: cancelled", self._question.response.confirm)
+            self._question = None
+
+    def reset(self) -> None:
+        self._question = None
+        self.session.end()
+        self.session.choice = None
+
+    def answer_of(self, clean: str) -> Answer | None:
+        """yes, no or stop when ``clean`` (normalized) is one of those sentences."""
+        found = recognize_best(clean, self._conversation)
+        return _ANSWERS.get(found.intent.name) if found else None
+
+    def committed(self, decision: Decision) -> None:
+        """The decision's commands were published (or it had none to publish)."""
+        self.handler.committed(decision.response)
+        intent = decision.intent
+        if intent is None:
+            return
+        if decision.learn and self.thresholds.learn:
+            text, learned = decision.learn
+            self.memory.learn(learned, text, accepted=True)
+        if intent.name not in ("HassConfirm", "HassCancel"):
+            self.session.remember(intent)
+
+    # -- the decision ----------------------------------------------------------------
+
+    def decide(self, text: str, hearing: Hearing | None = None) -> Decision:
+        clean = normalize(text, self._drop)
+        question, self._question = self._question, None
+        if question and time.monotonic() - question.at > self._question_seconds:
+            question = None
+        if not clean:
+            return Decision(Response(DIDNT_CATCH, success=False), path="conversation")
+        said = self.answer_of(clean)
+        if question is not None and said is not None:
+            return self._answered(question, said, clean)
+        if said in ("stop", "no"):
+            self.session.end()
+            return Decision(Response("Okay."), path="conversation")
+        choice, self.session.choice = self.session.choice, None
+        if choice is not None and self.llm is not None:
+            picked = self.session.answer(clean, choice)
+            entity = self.handler.registry.get(picked) if picked else None
+            if entity is not None:
+                chosen, tokens = self.llm.act(choice.text, entity)
+                decision = self._settle(chosen, 1.0, "llm", clean, hearing)
+                decision.llm_tokens = tokens
+                return decision
+        return self._understand(clean, hearing)
+
+    def _answered(self, question: _Question, said: Answer, clean: str) -> Decision:
+        ids = question.intent.entity_ids if question.intent else ()
+        ids = ids or tuple(dict.fromkeys(e for e, _, _ in question.response.actions))
+        if said == "yes":
+            confirmed = Intent("HassConfirm", {}, clean, ids)
+            response = replace(question.response, confirm=None)
+            learn = None
+            if question.learn and question.intent is not None:
+                learn = (question.learn, question.intent)
+            return Decision(response, confirmed, "conversation", learn=learn)
+        if question.learn and question.intent is not None and self.thresholds.learn:
+            self.memory.learn(question.intent, question.learn, accepted=False)
+        return Decision(
+            Response("Okay, I won't."),
+            Intent("HassCancel", {}, clean, ids),
+            "conversation",
+        )
+
+    def _understand(self, clean: str, hearing: Hearing | None) -> Decision:
+        kind = _kind(clean)
+        learned = self.memory.lookup(clean)
+        if learned is not None and learned.accepted:
+            taught = learned.to_intent()
+            if all(self.handler.registry.get(e) for e in taught.entity_ids):
+                return self._settle(taught, 1.0, "memory", clean, hearing)
+        intent = self.recognizer.recognize_normalized(clean)
+        if intent is not None and intent.confidence >= 1.0 and _resolved(intent):
+            return self._settle(intent, 1.0, "rules", clean, hearing)
+        if intent is None:  # "and the bedroom", "what about the lamp"
+            follow = self.session.follow_up(clean)
+            if follow is not None:
+                return self._settle(follow, 1.0, "dialogue", clean, hearing)
+        if kind != "command":
+            return self._question_or_statement(clean, intent, hearing)
+        referent: tuple[str, ...] = ()
+        said = clean
+        if intent is None or not _resolved(intent):  # "turn it off": which "it"?
+            with_it, referent = self.session.with_referent(clean)
+            known = self.recognizer.recognize_normalized(with_it) if referent else None
+            if known is not None and known.entity_ids[:1] == referent[:1]:
+                return self._settle(
+                    replace(known, entity_ids=referent), 1.0, "dialogue", clean, hearing
+                )
+            said = with_it if referent else clean
+        if intent is not None and "name" in intent.slots and not _resolved(intent):
+            heard = str(intent.slots["name"])
+            if self._things.unknown(normalize(heard)) is not None:
+                return self._refuse_unknown(heard, False, intent)  # "garden sprinkler"
+        unknown = self._things.unknown(clean)
+        if unknown is not None and not referent:
+            return self._refuse_unknown(unknown.phrase, unknown.room, intent)
+        if intent is not None and (self.llm is None or not self.llm.vague(intent)):
+            return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
+        if self.llm is None:
+            return Decision(Response(NOT_UNDERSTOOD, success=False), path="rules")
+        return self._llm(clean, said, referent, hearing)
+
+    def _question_or_statement(
+        self, clean: str, intent: Intent | None, hearing: Hearing | None
+    ) -> Decision:
+        """Questions and statements: answered if the rules know them, never acted on
+        through fuzzy names or the LLM."""
+        if intent is not None and not _publishes(self.handler.handle(intent)):
+            return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
+        asked = _AS_QUESTION.sub("is ", clean, count=1)  # "there's the fan on"
+        asked = _STATE_AT_END.sub(
+            r"\g<verb> \g<what> \g<state>", asked
+        )  # "the fan is on"
+        if asked != clean:
+            again = self.recognizer.recognize_normalized(asked)
+            if again is not None and not _publishes(self.handler.handle(again)):
+                return self._settle(again, again.confidence, "fuzzy", clean, hearing)
+        unknown = self._things.unknown(clean)
+        if unknown is not None:
+            return self._refuse_unknown(unknown.phrase, unknown.room, None)
+        if self.llm is not None:
+            understood = self.llm.chat(clean)
+            if understood.answer:
+                return Decision(
+                    Response(understood.answer),
+                    path="llm",
+                    llm_tokens=understood.evaluated,
+                )
+        return Decision(Response(NOT_UNDERSTOOD, success=False), path="rules")
+
+    def _llm(
+        self,
+        clean: str,
+        said: str,
+        referent: tuple[str, ...],
+        hearing: Hearing | None,
+    ) -> Decision:
+        assert self.llm is not None
+        understood = self.llm.understand(said, only=referent)
+        tokens = understood.evaluated
+        if understood.question:
+            self.session.choice = Choice(said, understood.options)
+            return Decision(
+                Response(understood.question),
+                path="llm",
+                asking=True,
+                llm_tokens=tokens,
+            )
+        if understood.intent is None:
+            speech = understood.answer or NOT_UNDERSTOOD
+            if _imperative(clean):  # "play some jazz": say what cannot be done
+                speech = f"Sorry, I can't {_echo(clean)}."
+            return Decision(
+                Response(speech, success=False), path="llm", llm_tokens=tokens
+            )
+        intent = understood.intent
+        rejected = self.memory.lookup(clean)
+        if (
+            rejected is not None
+            and not rejected.accepted
+            and rejected.same_action(intent)
+        ):
+            return Decision(Response(NOT_UNDERSTOOD, success=False), path="memory")
+        confidence = intent.confidence
+        act = self.thresholds.llm_act
+        decision = self._settle(intent, confidence, "llm", clean, hearing, act_at=act)
+        decision.llm_tokens = tokens
+        return decision
+
+    # -- act, ask or refuse ------------------------------------------------------------
+
+    def _settle(
+        self,
+        intent: Intent,
+        confidence: float,
+        path: str,
+        clean: str,
+        hearing: Hearing | None,
+        *,
+        act_at: float | None = None,
+    ) -> Decision:
+        th = self.thresholds
+        if not _resolved(intent) and "name" in intent.slots:
+            return self._refuse_unknown(str(intent.slots["name"]), False, intent)
+        response = self.handler.handle(intent)
+        decision = Decision(response, intent, path, confidence=confidence)
+        if not _publishes(response) and not response.confirm:
+            return decision  # an answer, a refusal, a timer: nothing to undo
+        unsure = _unsure_word(intent, hearing, th.word)
+        if unsure:
+            _LOGGER.info("Unsure of the word %r: asking", unsure)
+        act_at = th.act if act_at is None else act_at
+        if confidence >= act_at and not unsure:
+            if response.confirm:  # the policy asks first ("unlock the front door")
+                self._question = _Question(response, intent, None, time.monotonic())
+                decision.asking = True
+            return decision
+        if confidence < th.ask and not unsure:
+            heard = intent.slots.get("name") or intent.slots.get("area")
+            speech = (
+                f"Sorry, I'm not sure what you meant by {heard}."
+                if heard
+                else (NOT_UNDERSTOOD)
+            )
+            return Decision(
+                Response(speech, success=False), intent, path, confidence=confidence
+            )
+        question = response.confirm or _as_question(response.speech)
+        asked = replace(response, confirm=question)
+        learn = clean if path in ("llm", "fuzzy") and not response.confirm else None
+        self._question = _Question(asked, intent, learn, time.monotonic())
+        return Decision(asked, intent, path, asking=True, confidence=confidence)
+
+    def _refuse_unknown(
+        self, phrase: str, room: bool, intent: Intent | None
+    ) -> Decision:
+        phrase = phrase.removeprefix("the ").strip()
+        if room:
+            speech = f"I don't know a room called {phrase}."
+        else:
+            speech = (
+                f"I don't know a device called {phrase}."
+                if phrase
+                else (NOT_UNDERSTOOD)
+            )
+        return Decision(
+            Response(speech, success=False), intent, "rules", confidence=0.0
+        )
+
+
+def _kind(clean: str) -> str:
+    if _QUESTION.search(clean):
+        return "question"
+    if _STATEMENT.search(clean):
+        return "statement"
+    return "command"
+
+
+def _resolved(intent: Intent) -> bool:
+    return bool(intent.entity_ids) or not ({"name", "area"} & intent.slots.keys())
+
+
+def _publishes(response: Response) -> bool:
+    return bool(response.commands)
+
+
+def _unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | None:
+    if hearing is None or not hearing.words:
+        return None
+    for word in _POLAR_INTENTS.get(intent.name, ()):
+        prob = hearing.word_probability(word)
+        if prob is not None and prob < floor:
+            return word
+    return None
+
+
+def _as_question(speech: str) -> str:
+    text = speech.rstrip(".")
+    for gerund, verb in _GERUNDS:
+        if text.startswith(gerund):
+            return verb + text[len(gerund) :] + "?"
+    return f"{upper_first(text)}?"
+
+
+def _imperative(clean: str) -> bool:
+    words = clean.removeprefix("please ").split()
+    return bool(words) and words[0] not in _NOT_IMPERATIVE
+
+
+def _echo(clean: str) -> str:
+    words = clean.removeprefix("please ").removesuffix(" please").split()
+    if words[:2] in (["can", "you"], ["could", "you"], ["would", "you"]):
+        words = words[2:]
+    return " ".join(_OWN.get(w, w) for w in words)

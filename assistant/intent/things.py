@@ -1,0 +1,123 @@
+"""Names of rooms and household things the home does not have.
+
+A word such as "bathroom" or "sprinkler" is not a mishearing of "bedroom" or
+"speaker": Whisper writes real words, and a room or device noun that none of the
+home's names, rooms or device kinds contains names something that is not there.
+Such a request is refused by name instead of going to the nearest device.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+import yaml
+
+from ..devices import Domain, Entity
+from . import normalize
+
+THINGS_FILE = Path(__file__).resolve().parent.parent / "sentences" / "things.yaml"
+
+KIND_WORDS: dict[Domain, tuple[str, ...]] = {
+    Domain.LIGHT: ("light", "lights", "lamp", "lamps", "bulb", "bulbs", "lighting"),
+    Domain.SWITCH: ("switch", "switches", "plug", "plugs", "socket", "outlet"),
+    Domain.FAN: ("fan", "fans", "ceiling fan"),
+    Domain.COVER: ("blind", "blinds", "shade", "shades", "curtain", "curtains",
+                   "shutter", "shutters", "cover", "covers", "garage door", "awning"),
+    Domain.LOCK: ("lock", "locks", "door", "deadbolt"),
+    Domain.CLIMATE: ("thermostat", "heating", "heater", "air conditioner", "radiator",
+                     "heat pump", "boiler", "furnace"),
+    Domain.SENSOR: ("sensor", "sensors"),
+    Domain.BINARY_SENSOR: ("sensor", "sensors", "door", "window", "windows"),
+}  # fmt: skip
+"""Generic words for a kind of device: known when the home has one of that kind."""
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Something the words name that the home does not have."""
+
+    phrase: str
+    """As said, with one word of context: "garden sprinkler", "bathroom"."""
+    room: bool
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    data = yaml.safe_load(THINGS_FILE.read_text("utf-8"))
+    return frozenset(data["rooms"]), frozenset(data["things"])
+
+
+_PHRASE_STOP = {
+    "the", "a", "an", "my", "our", "in", "on", "of", "to", "and", "all", "turn",
+    "switch", "set", "open", "close", "off", "lock", "unlock", "is", "are", "start",
+    "stop", "put", "make", "please", "up", "down", "it", "that", "this", "some", "any",
+    "for", "from", "at", "with", "by", "out", "there", "here", "too", "so", "very",
+    "much", "not",
+}  # fmt: skip
+
+
+class Things:
+    """The home's own words, and what of a sentence names something else."""
+
+    def __init__(self, entities: Iterable[Entity] = ()) -> None:
+        known: set[str] = set()
+        for entity in entities:
+            for label in (entity.name, *entity.aliases, entity.area or ""):
+                words = normalize(label.replace("_", " ")).split()
+                known.update(words)
+                known.update(" ".join(pair) for pair in pairwise(words))
+            known.update(KIND_WORDS.get(entity.domain, ()))
+            if entity.config.get("device_class") == "garage":
+                known.update(("garage", "garage door"))
+        self._known = frozenset(known)
+
+    def known(self, word: str) -> bool:
+        return word in self._known or _singular(word) in self._known
+
+    def unknown(self, clean: str) -> Unknown | None:
+        """The first room or thing in ``clean`` (normalized) the home lacks."""
+        rooms, things = _lexicon()
+        words = clean.split()
+        for lexicon, is_room in ((things, False), (rooms, True)):
+            for size in (2, 1):
+                for start in range(len(words) - size + 1):
+                    term = " ".join(words[start : start + size])
+                    if term not in lexicon or self.known(term):
+                        continue
+                    if size == 1 and _inside_known(words, start, self):
+                        continue  # "bedroom fan": "fan" is part of a known name
+                    before = words[start - 1] if start > 0 else ""
+                    if before and before not in _PHRASE_STOP and not is_room:
+                        term = f"{before} {term}"  # "garden sprinkler"
+                    return Unknown(term, is_room)
+        return None
+
+    def foreign_word(self, heard: str, name: str) -> bool:
+        """``heard`` (a device name as heard) has a room or thing word that
+        ``name`` lacks and the home does not know: another thing, not a slip."""
+        rooms, things = _lexicon()
+        own = set(normalize(name).split())
+        words = normalize(heard).split()
+        terms = [*words, *(" ".join(p) for p in pairwise(words))]
+        return any(
+            (t in rooms or t in things) and t not in own and not self.known(t)
+            for t in terms
+        )
+
+
+def _inside_known(words: list[str], start: int, things: Things) -> bool:
+    pairs = []
+    if start > 0:
+        pairs.append(f"{words[start - 1]} {words[start]}")
+    if start + 1 < len(words):
+        pairs.append(f"{words[start]} {words[start + 1]}")
+    return any(things.known(p) for p in pairs)
+
+
+def _singular(word: str) -> str:
+    return re.sub(r"(?<=\w\w)s$", "", word)

@@ -1,0 +1,157 @@
+"""The act/ask/refuse decision over the real sentence rules, with a fake LLM."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.dialogue import Session
+from assistant.discovery import entity_from_discovery
+from assistant.handle import IntentHandler
+from assistant.intent import Hearing, Intent
+from assistant.intent.cascade import Cascade, Thresholds
+from assistant.intent.memory import Memory
+from assistant.intent.rules import HassilRecognizer
+from assistant.llm.understand import Understanding
+from assistant.states import DeviceRegistry
+
+from .home import DISCOVERY
+
+
+class FakeLlm:
+    """Reads every paraphrase as "turn on the porch light", as sure as told."""
+
+    def __init__(self, registry: DeviceRegistry, confidence: float) -> None:
+        self.porch = next(e for e in registry.entities() if e.name == "Porch Light")
+        self.confidence = confidence
+        self.asked: list[str] = []
+
+    def vague(self, intent: Intent) -> bool:
+        return False
+
+    def understand(self, text: str, only: object = ()) -> Understanding:
+        self.asked.append(text)
+        intent = Intent("HassTurnOn", {"name": "Porch Light"}, text,
+                        (self.porch.entity_id,), self.confidence)  # fmt: skip
+        return Understanding(intent=intent)
+
+    def chat(self, text: str) -> Understanding:
+        return Understanding(answer="I am just a small assistant.")
+
+
+def _cascade(tmp_path: Path, llm_confidence: float = 0.8) -> tuple[Cascade, FakeLlm]:
+    registry = DeviceRegistry()
+    for topic, config in DISCOVERY.items():
+        entity = entity_from_discovery(topic, json.dumps(config).encode())
+        assert entity is not None
+        registry.upsert(entity)
+    recognizer = HassilRecognizer(drop_leading=("hey", "jarvis"))
+    recognizer.update_devices(registry.entities())
+    llm = FakeLlm(registry, llm_confidence)
+    cascade = Cascade(
+        recognizer,
+        IntentHandler(registry, confirm=["lock.unlock"]),
+        Session(registry),
+        llm=llm,  # type: ignore[arg-type]
+        memory=Memory(tmp_path / "learned.json"),
+        thresholds=Thresholds(),
+        drop_leading=("hey", "jarvis"),
+    )
+    cascade.update_devices()
+    return cascade, llm
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [("yes please", "yes"), ("Yeah.", "yes"), ("no", "no"), ("nope, don't", None),
+     ("never mind", "stop"), ("Stop.", "stop"), ("forget it", "stop"),
+     ("stop the fan", None), ("turn on the lamp", None)],
+)  # fmt: skip
+def test_yes_no_stop_are_sentences(tmp_path: Path, said: str, answer: str) -> None:
+    cascade, _ = _cascade(tmp_path)
+    from assistant.intent import normalize
+
+    assert cascade.answer_of(normalize(said)) == answer
+
+
+def test_exact_rule_acts(tmp_path: Path) -> None:
+    cascade, llm = _cascade(tmp_path)
+    decision = cascade.decide("Hey Jarvis, turn on the kitchen light.")
+    assert not decision.asking and decision.response.commands
+    assert decision.path == "rules" and llm.asked == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["turn on the garden sprinkler", "turn off the bathroom light",
+     "it's too dark in the bathroom", "open the window"],
+)  # fmt: skip
+def test_unknown_things_are_refused_by_name(tmp_path: Path, said: str) -> None:
+    cascade, llm = _cascade(tmp_path)
+    decision = cascade.decide(said)
+    assert not decision.response.commands and not decision.asking
+    noun = said.split()[-2] if said.endswith("light") else said.split()[-1]
+    assert noun in decision.response.speech, decision.response.speech
+    assert llm.asked == []
+
+
+@pytest.mark.parametrize(
+    "said", ["is the porch light on", "there's the porch light on", "the porch light is on"]
+)
+def test_questions_never_publish(tmp_path: Path, said: str) -> None:
+    cascade, _ = _cascade(tmp_path, llm_confidence=1.0)
+    decision = cascade.decide(said)
+    assert not decision.response.commands and not decision.asking
+    assert "porch light" in decision.response.speech.lower()
+
+
+def test_unsure_opposite_is_asked_then_yes_acts(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    hearing = Hearing("turn off the kitchen light",
+                      (("turn", 0.9), ("off", 0.3), ("the", 0.9)))  # fmt: skip
+    asked = cascade.decide(hearing.text, hearing)
+    assert asked.asking and asked.response.confirm == "Turn off the kitchen light?"
+    done = cascade.decide("yes")
+    assert not done.asking and [c.payload for c in done.response.commands] == ["OFF"]
+
+
+def test_llm_mid_confidence_asks_learns_and_forgets(tmp_path: Path) -> None:
+    cascade, llm = _cascade(tmp_path, llm_confidence=0.8)
+    asked = cascade.decide("it is pitch black out front")
+    assert asked.asking and asked.response.confirm == "Turn on the porch light?"
+    yes = cascade.decide("yes")
+    assert yes.response.commands and yes.learn is not None
+    cascade.committed(yes)
+    again = cascade.decide("it is pitch black out front")
+    assert again.path == "memory" and again.response.commands and not again.asking
+    assert len(llm.asked) == 1
+    assert [i.text for i in cascade.memory.items()] == ["it is pitch black out front"]
+    reloaded = Memory(tmp_path / "learned.json")
+    assert reloaded.lookup("it is pitch black out front") is not None
+    cascade.memory.forget("it is pitch black out front")
+    assert cascade.decide("it is pitch black out front").asking
+
+
+def test_no_is_remembered(tmp_path: Path) -> None:
+    cascade, llm = _cascade(tmp_path, llm_confidence=0.8)
+    assert cascade.decide("the front needs some light").asking
+    refused = cascade.decide("no")
+    assert refused.response.speech == "Okay, I won't." and not refused.response.commands
+    later = cascade.decide("the front needs some light")
+    assert not later.asking and not later.response.commands
+
+
+def test_llm_low_confidence_and_unsupported_are_refused(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    decision = cascade.decide("make it pitch black out front")
+    assert not decision.response.commands and not decision.asking
+
+
+def test_policy_confirmation_still_asks(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    asked = cascade.decide("unlock the back door")
+    assert asked.asking and not cascade.decide("no").response.commands
+    assert cascade.decide("unlock the back door").asking
+    assert cascade.decide("yes").response.commands
