@@ -233,6 +233,18 @@ TIMER_TALK: dict[str, Utterance] = {
 }
 
 
+# acceptance of the trust issue: act, ask or refuse (tests/test_trust.py)
+TRUST: dict[str, Utterance] = {
+    "sprinkler": Utterance("piper", "Hey Jarvis, turn on the garden sprinkler."),
+    "bathroom": Utterance("espeak-us", "Hey Jarvis, turn off the bathroom light."),
+    "theres_fan": Utterance("piper", "Hey Jarvis, there's the ceiling fan on?"),
+    "is_fan": Utterance("espeak-us-f2", "Hey Jarvis, is the ceiling fan on?"),
+    "porch_off": Utterance("piper", "Hey Jarvis, turn off the porch light."),
+    "pitch_black": Utterance("piper", "Hey Jarvis, it is pitch black in the kitchen."),
+    "yes": Utterance("piper", "Hey Jarvis, yes please."),
+}
+
+
 def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     """Write each utterance's WAV (16 kHz mono) unless it exists; name -> path."""
     from assistant.audio import write_wav
@@ -255,6 +267,7 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
             *talks,
             *SKILL_TALK,
             *TIMER_TALK.values(),
+            *TRUST.values(),
         )
     }
     paths = {name: out_dir / f"{name}.wav" for name in every}
