@@ -236,7 +236,7 @@ TIMER_TALK: dict[str, Utterance] = {
 # acceptance of the trust issue: act, ask or refuse (tests/test_trust.py)
 TRUST: dict[str, Utterance] = {
     "sprinkler": Utterance("piper", "Hey Jarvis, turn on the garden sprinkler."),
-    "bathroom": Utterance("espeak-us", "Hey Jarvis, turn off the bathroom light."),
+    "bathroom": Utterance("piper-slow", "Hey Jarvis, turn off the bathroom light."),
     "theres_fan": Utterance("piper", "Hey Jarvis, there's the ceiling fan on?"),
     "is_fan": Utterance("espeak-us-f2", "Hey Jarvis, is the ceiling fan on?"),
     "porch_off": Utterance("piper", "Hey Jarvis, turn off the porch light."),
