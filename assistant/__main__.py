@@ -102,6 +102,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="utterances to time (default: synthesized sample commands)",
     )
 
+    p = sub.add_parser(
+        "eval",
+        help="check the assistant on labelled recordings (your own voice)",
+        description="Run every clip of DIR/labels.jsonl through the whole assistant "
+        "and report how often it did the right thing. Clips with a home run on a "
+        "private broker with DIR/homes/<home>.json; the others on a private, "
+        "read-only copy of your home, or with --live on your broker for real.",
+    )
+    _add_common(p)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--category", action="append", default=[], metavar="C",
+        help="only the clips of category C (repeatable)",
+    )  # fmt: skip
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N clips")
+    p.add_argument(
+        "--report", type=Path, metavar="FILE", help="also write the JSON report here"
+    )
+    p.add_argument(
+        "--live", action="store_true",
+        help="run the clips without a home on your broker: your devices will move",
+    )  # fmt: skip
+    p.add_argument(
+        "--record", action="store_true",
+        help="record and label new clips into DIR with the microphone instead",
+    )  # fmt: skip
+    p.add_argument("-v", "--verbose", action="store_true", help="log every clip")
+    p.add_argument("dir", type=Path, metavar="DIR", help="the clips and labels.jsonl")
+
     p = sub.add_parser("run", help="listen on the microphone and answer on the speaker")
     _add_common(p)
     p.add_argument(
@@ -313,12 +342,13 @@ def _memory(args: argparse.Namespace) -> int:
     if args.action == "list":
         items = memory.items()
         if args.json:
-            print(json.dumps([
+            listed = [
                 {"text": i.text, "intent": i.intent, "slots": i.slots,
-                 "entity_ids": list(i.entity_ids), "answer": "yes" if i.accepted else "no",
-                 "at": i.at}
+                 "entity_ids": list(i.entity_ids),
+                 "answer": "yes" if i.accepted else "no", "at": i.at}
                 for i in items
-            ], indent=1))  # fmt: skip
+            ]  # fmt: skip
+            print(json.dumps(listed, indent=1))
             return 0
         if not items:
             print(f"nothing learned yet ({memory.path})")
@@ -409,6 +439,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(
                 run_bench(_config(args), args.files, args.runs, args.json)
             )
+        if args.command == "eval":
+            from .eval_run import eval_command
+
+            return asyncio.run(eval_command(args, _config(args)))
     except AssistantError as err:
         print(f"assistant: error: {err.message}", file=sys.stderr)
         return 2

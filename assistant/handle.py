@@ -25,13 +25,15 @@ from .skills import Effect, SkillRunner
 _LOGGER = logging.getLogger(__name__)
 
 COLORS: dict[str, tuple[int, int, int]] = {
+    # Home Assistant's colour names are CSS3's (homeassistant/util/color.py, COLORS):
+    # "turn the lamp purple" sends what HA's light.turn_on color_name=purple sends.
     "red": (255, 0, 0),
-    "orange": (255, 128, 0),
-    "yellow": (255, 220, 0),
-    "green": (0, 255, 0),
+    "orange": (255, 165, 0),
+    "yellow": (255, 255, 0),
+    "green": (0, 128, 0),
     "blue": (0, 0, 255),
-    "purple": (128, 0, 255),
-    "pink": (255, 105, 180),
+    "purple": (128, 0, 128),
+    "pink": (255, 192, 203),
     "white": (255, 255, 255),
     "warm white": (255, 200, 140),
     "cool white": (220, 235, 255),
@@ -208,8 +210,10 @@ class IntentHandler:
             return Response(
                 f"I don't know a device called {intent.slots['name']}.", success=False
             )
-        area = intent.slots.get("area", "there")
-        what = _DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
+        area = str(intent.slots.get("area", "there")).lower()
+        what = _said_kind(intent) or _DOMAIN_WORDS.get(
+            intent.slots.get("domain", ""), "devices"
+        )
         return Response(f"I don't know any {what} in the {area}.", success=False)
 
     def _act(
@@ -343,3 +347,15 @@ class IntentHandler:
             f"I don't know the temperature in the {str(where).lower()} yet.",
             success=False,
         )
+
+
+def _said_kind(intent: Intent) -> str | None:
+    """The word said for the kind of device ("blinds"), in the plural."""
+    from .intent.things import KIND_WORDS
+
+    domain = intent.slots.get("domain")
+    words = intent.text.split()
+    for kind in KIND_WORDS.get(Domain(domain), ()) if domain in set(Domain) else ():
+        if kind in words:
+            return kind if kind.endswith("s") else f"{kind}s"
+    return None

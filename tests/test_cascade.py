@@ -98,7 +98,8 @@ def test_unknown_things_are_refused_by_name(tmp_path: Path, said: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "said", ["is the porch light on", "there's the porch light on", "the porch light is on"]
+    "said",
+    ["is the porch light on", "there's the porch light on", "the porch light is on"],
 )
 def test_questions_never_publish(tmp_path: Path, said: str) -> None:
     cascade, _ = _cascade(tmp_path, llm_confidence=1.0)
@@ -135,7 +136,7 @@ def test_llm_mid_confidence_asks_learns_and_forgets(tmp_path: Path) -> None:
 
 
 def test_no_is_remembered(tmp_path: Path) -> None:
-    cascade, llm = _cascade(tmp_path, llm_confidence=0.8)
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.8)
     assert cascade.decide("the front needs some light").asking
     refused = cascade.decide("no")
     assert refused.response.speech == "Okay, I won't." and not refused.response.commands

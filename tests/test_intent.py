@@ -86,7 +86,11 @@ def recognizer() -> HassilRecognizer:
             "HassLightSet",
             {"name": "Desk Lamp", "brightness": 40},
         ),
-        ("turn the desk lamp blue", "HassLightSet", {"name": "Desk Lamp", "color": "blue"}),
+        (
+            "turn the desk lamp blue",
+            "HassLightSet",
+            {"name": "Desk Lamp", "color": "blue"},
+        ),
         (
             "set the temperature in the living room to twenty",
             "HassClimateSetTemperature",

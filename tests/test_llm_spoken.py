@@ -69,7 +69,7 @@ def test_paraphrases_lead_to_the_right_command(
     paraphrased: list[dict[str, Any]],
 ) -> None:
     assert len(PARAPHRASES) >= 40
-    right, wrong_device, lines = 0, [], []
+    right, asked, wrong_device, lines = 0, 0, [], []
     for phrase, result in zip(PARAPHRASES, paraphrased, strict=True):
         commands = [(c["topic"], c["payload"]) for c in result["commands"]]
         for topic, _ in commands:
@@ -77,6 +77,11 @@ def test_paraphrases_lead_to_the_right_command(
                 wrong_device.append((phrase.text, result["transcript"], topic))
         if phrase.want is None:  # a question first, nothing done yet
             ok = not commands and "sure" in str(result["response"]).lower()
+        elif not commands and str(result["response"]).endswith("?"):
+            # asked first ("Turn on the kitchen light?"): right if about the device
+            slots = (result["intent"] or {}).get("slots", {})
+            ok = str(slots.get("name", "")).lower() == phrase.device
+            asked += ok
         else:
             topic, payload = phrase.want
             ok = (
@@ -91,8 +96,8 @@ def test_paraphrases_lead_to_the_right_command(
             f"{'ok ' if ok else 'MISS'} {phrase.text!r} heard {heard!r} -> {did}"
         )
     print("\n".join(lines))
-    print(f"paraphrases: {right}/{len(PARAPHRASES)} right, "
-          f"{len(wrong_device)} on a wrong device")  # fmt: skip
+    print(f"paraphrases: {right}/{len(PARAPHRASES)} right ({asked} after a "
+          f"question), {len(wrong_device)} on a wrong device")  # fmt: skip
     assert not wrong_device
     assert right / len(PARAPHRASES) >= 0.8
 

@@ -27,6 +27,7 @@ import yaml
 from hassil import Intents, recognize_best
 
 from ..describe import upper_first
+from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize
@@ -55,6 +56,7 @@ _QUESTION = re.compile(
 )
 _STATEMENT = re.compile(
     r"^(?:there's|there is|there are|theres|here's|that's)\b|"
+    r"^(?:it's|its|it is) (?:the|my) .+ (?:on|off|open|closed|locked|unlocked)$|"
     r"\b(?:is|are|was|were|it's|still) (?:still )?"
     r"(?:on|off|open|closed|locked|unlocked|running)$"
 )
@@ -63,7 +65,9 @@ _STATE_AT_END = re.compile(
     r"^(?P<what>(?!is |are ).+?) (?P<verb>is|are) (?:still )?"
     r"(?P<state>on|off|open|closed|locked|unlocked)$"
 )
-_AS_QUESTION = re.compile(r"^(?:there's|there is|theres|here's|that's|it's)\s+")
+_AS_QUESTION = re.compile(
+    r"^(?:there's|there is|theres|here's|that's|it's|its|is it|it is)\s+(?=the |my )"
+)
 
 _POLAR_INTENTS = {
     "HassTurnOn": ("on",), "HassTurnOff": ("off", "of"), "HassOpen": ("open",),
@@ -158,6 +162,11 @@ class Cascade:
     @property
     def asking(self) -> bool:
         return self._question is not None
+
+    @property
+    def pending_commands(self) -> list[Command]:
+        """What a "yes" to the open question would publish."""
+        return list(self._question.response.commands) if self._question else []
 
     def cancel(self) -> None:
         """The question went unanswered: nothing is done."""

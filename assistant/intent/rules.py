@@ -309,9 +309,12 @@ class HassilRecognizer:
         if not heard or not table:
             return None
         ranked = process.extract(
-            heard, list(table), scorer=_name_similarity, processor=utils.default_process,
+            heard,
+            list(table),
+            scorer=_name_similarity,
+            processor=utils.default_process,
             limit=8,
-        )  # fmt: skip
+        )
         if not ranked or ranked[0][1] < self.fuzzy_threshold:
             return None
         found = ranked[0]
