@@ -97,7 +97,7 @@ class IntentConfig(_Section):
     """Confidence (0-1) at or above which a command is carried out at once."""
     ask_threshold: float = Field(0.75, ge=0.0, le=1.0)
     """From here up to ``act_threshold``: a yes/no question first. Below: refused."""
-    word_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    word_threshold: float = Field(0.3, ge=0.0, le=1.0)
     """A heard on/off, open/close or lock/unlock word less likely than this
     (Whisper's word probability) is asked back before acting."""
     llm_act_threshold: float = Field(0.9, ge=0.0, le=1.0)

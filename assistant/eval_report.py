@@ -58,6 +58,7 @@ class ClipResult:
             "answer_reply": obs.answer_reply,
             "latency_ms": latency,
             "path": obs.path,
+            "confidence": obs.confidence,
         }
 
 

@@ -110,6 +110,7 @@ async def observe(
         asked=result.awaiting_confirmation,
         latency_ms=result.timings_ms["total_after_speech_end"] if heard else None,
         path=result.path if heard else None,
+        confidence=result.confidence if heard else None,
         error=result.error,
     )
     if result.awaiting_confirmation:

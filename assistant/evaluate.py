@@ -242,6 +242,8 @@ class Observation:
     latency_ms: float | None = None
     """End of speech to command, when there was a transcript."""
     path: str | None = None
+    confidence: float | None = None
+    """How sure the assistant was of what it understood (0-1)."""
     error: str | None = None
 
 

@@ -59,6 +59,8 @@ class RunResult:
     """Who understood the words: "rules" or "llm"."""
     llm_tokens: int = 0
     """Tokens the LLM evaluated for this command (its cached prefix excluded)."""
+    confidence: float = 0.0
+    """How sure the understanding was (0-1): it acts, asks or refuses by it."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -279,6 +281,7 @@ class Pipeline:
         result.timings_ms["intent"] = _ms(start)
         result.intent, result.path = intent, decision.path
         result.llm_tokens = decision.llm_tokens
+        result.confidence = decision.confidence
         _LOGGER.info(
             "Intent: %s (%s, confidence %.2f%s)",
             intent.as_dict() if intent else None,

@@ -111,7 +111,7 @@ def test_questions_never_publish(tmp_path: Path, said: str) -> None:
 def test_unsure_opposite_is_asked_then_yes_acts(tmp_path: Path) -> None:
     cascade, _ = _cascade(tmp_path)
     hearing = Hearing("turn off the kitchen light",
-                      (("turn", 0.9), ("off", 0.3), ("the", 0.9)))  # fmt: skip
+                      (("turn", 0.9), ("off", 0.2), ("the", 0.9)))  # fmt: skip
     asked = cascade.decide(hearing.text, hearing)
     assert asked.asking and asked.response.confirm == "Turn off the kitchen light?"
     done = cascade.decide("yes")

@@ -27,13 +27,13 @@ import yaml
 from hassil import Intents, recognize_best
 
 from ..describe import upper_first
-from ..devices import Command
+from ..devices import Command, Entity
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize
 from .memory import Memory
 from .rules import HassilRecognizer
-from .things import Things
+from .things import KIND_WORDS, Things
 
 if TYPE_CHECKING:
     from ..llm.understand import LlmUnderstanding
@@ -70,7 +70,8 @@ _AS_QUESTION = re.compile(
 )
 
 _POLAR_INTENTS = {
-    "HassTurnOn": ("on",), "HassTurnOff": ("off", "of"), "HassOpen": ("open",),
+    "HassTurnOn": ("on", "activate"), "HassTurnOff": ("off", "of", "deactivate"),
+    "HassOpen": ("open",),
     "HassClose": ("close", "shut"), "HassLock": ("lock",), "HassUnlock": ("unlock",),
 }  # fmt: skip
 """Intents whose opposite is one word away, and the words that carry them."""
@@ -95,7 +96,7 @@ class Thresholds:
     """Confidence (0-1) at or above which a command is carried out at once."""
     ask: float = 0.75
     """At or above (and below ``act``): a yes/no question first; below: refused."""
-    word: float = 0.5
+    word: float = 0.3
     """A heard on/off, open/close or lock/unlock less likely than this is asked back."""
     llm_act: float = 0.9
     """Confidence an LLM reading needs to act without asking."""
@@ -341,6 +342,11 @@ class Cascade:
         ):
             return Decision(Response(NOT_UNDERSTOOD, success=False), path="memory")
         confidence = intent.confidence
+        doubt = _doubt(clean, self.handler.registry.get(intent.entity_ids[0])
+                       if intent.entity_ids else None)  # fmt: skip
+        if doubt:
+            _LOGGER.info("LLM reading in doubt (%s): asking", doubt)
+            confidence = min(confidence, _DOUBTFUL)
         act = self.thresholds.llm_act
         decision = self._settle(intent, confidence, "llm", clean, hearing, act_at=act)
         decision.llm_tokens = tokens
@@ -405,6 +411,37 @@ class Cascade:
         return Decision(
             Response(speech, success=False), intent, "rules", confidence=0.0
         )
+
+
+_DOUBTFUL = 0.8
+_KIND_NOUNS = frozenset(w for words in KIND_WORDS.values() for w in words)
+_OPPOSITES = (("open", "close"), ("on", "off"), ("lock", "unlock"), ("open", "shut"))
+_NOUN_STOP = frozenset({
+    "the", "a", "an", "my", "our", "in", "on", "off", "of", "to", "and", "is", "are",
+    "please", "now", "up", "down", "it", "for", "at", "with", "too", "so", "again",
+    "open", "closed", "close", "locked", "unlocked", "lock", "unlock", "then",
+})  # fmt: skip
+
+
+def _doubt(clean: str, entity: Entity | None) -> str | None:
+    """Why an LLM reading must be asked, not acted on: the words name both of
+    two opposites ("open or closed"), or a word next to the device's name that
+    is not part of it ("the front door" for the back door, "porch heater")."""
+    words = clean.split()
+    for one, other in _OPPOSITES:
+        if one in words and other in words:
+            return f"both {one} and {other}"
+    if entity is None:
+        return None
+    own = set(normalize(f"{entity.name} {entity.area or ''}").split())
+    for index, word in enumerate(words):
+        if word not in own or word in _NOUN_STOP:
+            continue
+        for near in words[max(0, index - 1) : index] + words[index + 1 : index + 2]:
+            foreign = near not in own and near not in _NOUN_STOP
+            if foreign and (near in _KIND_NOUNS or len(near) > 3):
+                return f"{near!r} is not part of {entity.name!r}"
+    return None
 
 
 def _kind(clean: str) -> str:

@@ -39,6 +39,12 @@ _PHRASES_PER_SKILL = 300
 _PROMPT_SKILLS = 4
 """Skill sentences shown to Whisper (more crowd out the device names)."""
 _NUMBER_SLOTS = ("brightness", "temperature", "position")
+_MAX_DROPPED = 3
+_NEGATION = frozenset({"don't", "dont", "do", "not", "never", "no", "stop", "without"})
+_SLIP_WORDS = frozenset({"and", "an", "in", "on", "un", "i", "a", "the", "i'm", "im"})
+_POLAR_VERBS = frozenset({"lock", "open", "close", "activate", "turn", "switch"})
+_TRIMMED_CONFIDENCE = 0.92
+_SLIPPED_CONFIDENCE = 0.8
 _CLEAR_LEAD = 15.0
 _LEAD_BONUS = 10.0
 """A fuzzy name this far (0-100) ahead of any other device's gains this much."""
@@ -244,10 +250,34 @@ class HassilRecognizer:
         )
         if result is not None:
             return self._to_intent(result, clean, {}, 1.0)
+        trimmed = self._recognize_trimmed(clean)
+        if trimmed is not None:
+            return trimmed
         fuzzy = self._recognize_fuzzy(clean)
         if fuzzy is not None and fuzzy.confidence > 0:
             return fuzzy
         return self._recognize_phrase(clean) or fuzzy
+
+    def _recognize_trimmed(self, clean: str) -> Intent | None:
+        """A sentence with a few misheard words before it ("cut you turn on the
+        lights"): matched without them, less sure; never past a negation, and
+        unsure of a verb that a dropped syllable may have begun ("and lock")."""
+        words = clean.split()
+        for drop in range(1, min(_MAX_DROPPED, len(words) - 2) + 1):
+            dropped, rest = words[:drop], words[drop:]
+            if _NEGATION & set(dropped):
+                return None
+            result = recognize_best(
+                " ".join(rest), self._intents, slot_lists=self._slot_lists,
+                best_slot_name="name",
+            )  # fmt: skip
+            if result is None:
+                continue
+            sure = _TRIMMED_CONFIDENCE
+            if dropped[-1] in _SLIP_WORDS and rest[0] in _POLAR_VERBS:
+                sure = _SLIPPED_CONFIDENCE  # "and lock the door": "unlock"?
+            return self._to_intent(result, clean, {}, sure)
+        return None
 
     def _recognize_phrase(self, clean: str) -> Intent | None:
         """A skill sentence with a word misheard ("place some jazz", "start at 10
