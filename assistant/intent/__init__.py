@@ -71,13 +71,15 @@ class Hearing:
     """Whisper's probability that there was no speech at all."""
 
     def word_probability(self, word: str, before: bool = True) -> float | None:
-        """The lowest probability of ``word`` where it was heard (with a short
-        word before it that may be part of it: "and lock" for "unlock"); None if
-        it was not heard."""
+        """The lowest probability of ``word`` where it was heard after the first
+        word (with a short word before it that may be part of it: "and lock" for
+        "unlock"); None if it was not heard there. Whisper spreads a sentence's
+        first word over its spellings ("Close", " close"): its probability is low
+        even when the word is certain, so it is not used."""
         found: float | None = None
         for index, (heard, prob) in enumerate(self.words):
-            if heard != word:
-                continue
+            if heard != word or index == 0:
+                continue  # a first word's probability says little (capitals)
             low = prob
             if before and index and self.words[index - 1][0] in _SLIPS:
                 low = min(prob, self.words[index - 1][1])  # "and lock": "unlock"?
