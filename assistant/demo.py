@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 from .app import build_assistant
 from .audio import write_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config, load_config
 from .devices import describe_state
+from .pipeline import RunResult
 from .sample_home import HomeSimulator
 from .synth import piper_pcm, silence
 
@@ -50,50 +52,59 @@ async def run_demo(reply_dir: Path) -> int:
                 flush=True,
             )
             done = 0
-            for index, text in enumerate(DEMO_COMMANDS, 1):
-                tts = assistant.pipeline.tts
-                assert tts is not None
-                spoken = await asyncio.to_thread(piper_pcm, tts, text)
-                pcm = silence(0.5) + spoken + silence(0.5)
-                before = len(home.commands)
-                result = await assistant.pipeline.run_audio(pcm)
-                print(f"\n[{index}] spoken: {text!r}")
-                print(f"    transcript: {result.transcript!r}")
-                by = " (understood by the LLM)" if result.path == "llm" else ""
-                print(
-                    "    intent:     "
-                    f"{result.intent.as_dict() if result.intent else None}{by}"
-                )
-                for command in result.commands:
-                    print(f"    MQTT:       {command.topic} {command.payload}")
-                if result.commands:
-                    await asyncio.to_thread(
-                        home.wait_for_commands, before + len(result.commands)
+            script = list(DEMO_COMMANDS)
+            for index, text in enumerate(script, 1):
+                result = await _turn(assistant, home, reply_dir, str(index), text)
+                done += bool(result.commands)
+                following = script[index] if index < len(script) else ""
+                if result.awaiting_confirmation and "yes" not in following.lower():
+                    # it asked before acting: the person in the demo says yes
+                    answer = await _turn(
+                        assistant, home, reply_dir, f"{index}b", "Hey Jarvis, yes."
                     )
-                    await asyncio.sleep(0.2)  # the new state travels back over MQTT
-                    done += 1
-                for entity_id in result.intent.entity_ids if result.intent else ():
-                    entity = assistant.registry.get(entity_id)
-                    if entity is not None:
-                        state = assistant.registry.state(entity_id)
-                        print(f"    state:      {describe_state(entity, state)}")
-                print(f"    reply:      {result.response!r}")
-                if result.reply_audio:
-                    path = reply_dir / f"{index:02d}.wav"
-                    write_wav(path, result.reply_audio, result.reply_rate)
-                    print(
-                        f"    spoken reply: {path} "
-                        f"({len(result.reply_audio) / 2 / result.reply_rate:.1f} s)"
-                    )
-                what = "MQTT publish" if result.commands else "the answer"
-                print(
-                    "    latency:    "
-                    f"{result.timings_ms['total_after_speech_end']:.0f} ms "
-                    f"from end of speech to {what}",
-                    flush=True,
-                )
+                    done += bool(answer.commands)
             print(f"\n{done} spoken commands switched devices; replies in {reply_dir}/")
         finally:
             await assistant.close()
             await asyncio.to_thread(home.stop)
     return 0
+
+
+async def _turn(
+    assistant: Any, home: HomeSimulator, reply_dir: Path, label: str, text: str
+) -> RunResult:
+    """Say ``text`` to the assistant and print what happened."""
+    tts = assistant.pipeline.tts
+    assert tts is not None
+    spoken = await asyncio.to_thread(piper_pcm, tts, text)
+    pcm = silence(0.5) + spoken + silence(0.5)
+    before = len(home.commands)
+    result: RunResult = await assistant.pipeline.run_audio(pcm)
+    print(f"\n[{label}] spoken: {text!r}")
+    print(f"    transcript: {result.transcript!r}")
+    by = " (understood by the LLM)" if result.path == "llm" else ""
+    print(f"    intent:     {result.intent.as_dict() if result.intent else None}{by}")
+    for command in result.commands:
+        print(f"    MQTT:       {command.topic} {command.payload}")
+    if result.commands:
+        await asyncio.to_thread(home.wait_for_commands, before + len(result.commands))
+        await asyncio.sleep(0.2)  # the new state travels back over MQTT
+    for entity_id in result.intent.entity_ids if result.intent else ():
+        entity = assistant.registry.get(entity_id)
+        if entity is not None:
+            state = assistant.registry.state(entity_id)
+            print(f"    state:      {describe_state(entity, state)}")
+    print(f"    reply:      {result.response!r}")
+    if result.reply_audio:
+        path = reply_dir / f"{label.zfill(2)}.wav"
+        write_wav(path, result.reply_audio, result.reply_rate)
+        seconds = len(result.reply_audio) / 2 / result.reply_rate
+        print(f"    spoken reply: {path} ({seconds:.1f} s)")
+    what = "MQTT publish" if result.commands else "the answer"
+    print(
+        "    latency:    "
+        f"{result.timings_ms['total_after_speech_end']:.0f} ms "
+        f"from end of speech to {what}",
+        flush=True,
+    )
+    return result

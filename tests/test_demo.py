@@ -26,7 +26,7 @@ def test_demo(tmp_path: Path, models_ready: None) -> None:
     assert "MQTT:       home/garage/door/set OPEN" in proc.stdout
     assert "state:      The garage door is open." in proc.stdout
     replies = sorted(tmp_path.glob("*.wav"))
-    assert len(replies) == 9
+    assert len(replies) >= 9  # one more when it asks before acting
     for path in replies:
         with wave.open(str(path)) as wav:
             assert wav.getnframes() / wav.getframerate() > 0.8
