@@ -263,6 +263,7 @@ def thresholds(cfg: Config) -> Thresholds:
         ask=cfg.intent.ask_threshold,
         word=cfg.intent.word_threshold,
         llm_act=cfg.intent.llm_act_threshold,
+        llm_ask=cfg.intent.llm_ask_threshold,
         learn=cfg.intent.learn,
     )
 

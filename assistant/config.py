@@ -102,6 +102,8 @@ class IntentConfig(_Section):
     (Whisper's word probability) is asked back before acting."""
     llm_act_threshold: float = Field(0.9, ge=0.0, le=1.0)
     """Confidence an LLM reading of a paraphrase needs to act without asking."""
+    llm_ask_threshold: float = Field(0.6, ge=0.0, le=1.0)
+    """An LLM reading less sure than this is refused; from here up it asks first."""
     learn: bool = True
     """Remember phrasings answered with "yes" (done directly next time) or "no"
     (not offered again), in the state directory; ``assistant memory`` lists them."""

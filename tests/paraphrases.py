@@ -99,7 +99,8 @@ SPOKEN: tuple[Utterance, ...] = tuple(
 CONVERSATIONS: dict[str, tuple[Utterance, ...]] = {
     "follow_ups": (
         Utterance("piper", "Hey Jarvis, it's too dark in the kitchen."),
-        Utterance("piper-fast", "Hey Jarvis, and the office too."),
+        Utterance("piper", "Hey Jarvis, yes please."),  # if it asked first
+        Utterance("piper", "Hey Jarvis, and the office too."),
         Utterance("piper-slow", "Hey Jarvis, turn it off."),
     ),
     "clarify": (

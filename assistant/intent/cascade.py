@@ -100,6 +100,8 @@ class Thresholds:
     """A heard on/off, open/close or lock/unlock less likely than this is asked back."""
     llm_act: float = 0.9
     """Confidence an LLM reading needs to act without asking."""
+    llm_ask: float = 0.6
+    """An LLM reading less sure than this is refused; from here up it asks."""
     learn: bool = True
     """Remember phrasings confirmed or rejected after a question."""
 
@@ -116,6 +118,8 @@ class Decision:
     llm_tokens: int = 0
     learn: tuple[str, Intent] | None = None
     """On commit, remember this phrasing (normalized) for this intent."""
+    about: Intent | None = None
+    """What a "yes" confirmed: the conversation continues from it ("turn it off")."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,8 @@ class Cascade:
             self.memory.learn(learned, text, accepted=True)
         if intent.name not in ("HassConfirm", "HassCancel"):
             self.session.remember(intent)
+        elif decision.about is not None:
+            self.session.remember(decision.about)
 
     # -- the decision ----------------------------------------------------------------
 
@@ -211,6 +217,8 @@ class Cascade:
             return self._answered(question, said, clean)
         if said in ("stop", "no"):
             self.session.end()
+            return Decision(Response("Okay."), path="conversation")
+        if said == "yes":  # nothing was asked: nothing to do
             return Decision(Response("Okay."), path="conversation")
         choice, self.session.choice = self.session.choice, None
         if choice is not None and self.llm is not None:
@@ -232,7 +240,9 @@ class Cascade:
             learn = None
             if question.learn and question.intent is not None:
                 learn = (question.learn, question.intent)
-            return Decision(response, confirmed, "conversation", learn=learn)
+            return Decision(
+                response, confirmed, "conversation", learn=learn, about=question.intent
+            )
         if question.learn and question.intent is not None and self.thresholds.learn:
             self.memory.learn(question.intent, question.learn, accepted=False)
         return Decision(
@@ -348,7 +358,10 @@ class Cascade:
             _LOGGER.info("LLM reading in doubt (%s): asking", doubt)
             confidence = min(confidence, _DOUBTFUL)
         act = self.thresholds.llm_act
-        decision = self._settle(intent, confidence, "llm", clean, hearing, act_at=act)
+        decision = self._settle(
+            intent, confidence, "llm", clean, hearing, act_at=act,
+            ask_at=self.thresholds.llm_ask,
+        )  # fmt: skip
         decision.llm_tokens = tokens
         return decision
 
@@ -363,6 +376,7 @@ class Cascade:
         hearing: Hearing | None,
         *,
         act_at: float | None = None,
+        ask_at: float | None = None,
     ) -> Decision:
         th = self.thresholds
         if not _resolved(intent) and "name" in intent.slots:
@@ -380,7 +394,7 @@ class Cascade:
                 self._question = _Question(response, intent, None, time.monotonic())
                 decision.asking = True
             return decision
-        if confidence < th.ask and not unsure:
+        if confidence < (th.ask if ask_at is None else ask_at) and not unsure:
             heard = intent.slots.get("name") or intent.slots.get("area")
             speech = (
                 f"Sorry, I'm not sure what you meant by {heard}."

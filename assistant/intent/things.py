@@ -37,6 +37,9 @@ KIND_WORDS: dict[Domain, tuple[str, ...]] = {
 """Generic words for a kind of device: known when the home has one of that kind."""
 
 
+_GENERIC = frozenset(w for words in KIND_WORDS.values() for w in words)
+
+
 @dataclass(frozen=True)
 class Unknown:
     """Something the words name that the home does not have."""
@@ -89,6 +92,10 @@ class Things:
                     term = " ".join(words[start : start + size])
                     if term not in lexicon or self.known(term):
                         continue
+                    if size == 2 and any(
+                        self.known(w) and w not in _GENERIC for w in term.split()
+                    ):
+                        continue  # "coffee maker" for the coffee machine: a synonym
                     if size == 1 and _inside_known(words, start, self):
                         continue  # "bedroom fan": "fan" is part of a known name
                     before = words[start - 1] if start > 0 else ""
