@@ -261,6 +261,7 @@ class _Result:
         self.commands: list[_Command] = []
         self.response, self.awaiting_confirmation, self.error = "ok", False, None
         self.timings_ms, self.path = {"total_after_speech_end": 500.0}, "llm"
+        self.confidence = 0.8
         self.__dict__.update(fields)
 
 
