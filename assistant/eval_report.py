@@ -16,15 +16,7 @@ from .evaluate import (
     Observation,
 )
 
-_WORST_FIRST = (
-    "wrong_action",
-    "partial",
-    "asked",
-    "refused",
-    "silent",
-    "false_wake",
-    "error",
-)
+_WORST_FIRST = tuple(o for o in OUTCOMES if o not in RIGHT)
 _CONFUSIONS = 10
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 from pathlib import Path
 
 from .errors import CapabilityError
+from .files import write_json_atomic
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,20 +64,7 @@ class ItemList:
 
     def _write(self, items: list[str]) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", dir=self.path.parent
-            )
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump({"items": items}, out, indent=1, ensure_ascii=False)
-                    out.write("\n")
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temp, self.path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            write_json_atomic(self.path, {"items": items})
         except OSError as err:
             raise CapabilityError(
                 "list-unwritable", f"{self.path}: cannot save the list: {err}"

@@ -170,3 +170,17 @@ def pulse() -> None:
             "PulseAudio is missing (apt-get install pulseaudio pulseaudio-utils)"
         )
     start_pulse()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Learned phrasings and lists go to a fresh folder, never the checkout's
+    data/: one test's "yes" must not change what another test hears."""
+    state = tmp_path_factory.mktemp("state")
+    old = os.environ.get("STATE_DIRECTORY")
+    os.environ["STATE_DIRECTORY"] = str(state)
+    yield
+    if old is None:
+        os.environ.pop("STATE_DIRECTORY", None)
+    else:
+        os.environ["STATE_DIRECTORY"] = old
