@@ -89,6 +89,9 @@ class SttConfig(_Section):
     """Prompt Whisper with the names of the known devices and rooms."""
     window_seconds: float = Field(0.0, ge=0.0, le=30.0)
     """Encoder window; 0 sizes it to the command (much faster than Whisper's 30 s)."""
+    alternatives: int = Field(4, ge=0, le=8)
+    """When the sentence rules cannot read the transcript, decode this many other
+    transcripts of the same audio (beam search) and take one the rules can read."""
 
 
 class IntentConfig(_Section):
@@ -100,7 +103,8 @@ class IntentConfig(_Section):
     """From here up to ``act_threshold``: a yes/no question first. Below: refused."""
     word_threshold: float = Field(0.3, ge=0.0, le=1.0)
     """A heard on/off, open/close or lock/unlock word less likely than this
-    (Whisper's word probability) is asked back before acting."""
+    (Whisper's decoding probability, its spellings summed) is asked back before
+    acting."""
     llm_act_threshold: float = Field(0.9, ge=0.0, le=1.0)
     """Confidence an LLM reading of a paraphrase needs to act without asking."""
     llm_ask_threshold: float = Field(0.6, ge=0.0, le=1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -11,7 +12,7 @@ import numpy as np
 
 from .audio import SAMPLE_RATE, to_float32
 from .errors import SttError
-from .intent import Hearing
+from .intent import Hearing, normalize
 
 if TYPE_CHECKING:
     from .config import SttConfig
@@ -58,6 +59,7 @@ class FasterWhisperTranscriber:
         beam_size: int = 1,
         language: str | None = "en",
         window_seconds: float = 0.0,
+        alternatives: int = 0,
     ) -> None:
         from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer
@@ -82,6 +84,8 @@ class FasterWhisperTranscriber:
         )
         self._beam_size = beam_size
         self._window_frames = int(window_seconds * 100) if window_seconds else 0
+        self._alternatives = alternatives
+        self._spellings: list[np.ndarray] | None = None
 
     @classmethod
     def from_config(cls, cfg: SttConfig, store: ModelStore) -> FasterWhisperTranscriber:
@@ -94,6 +98,7 @@ class FasterWhisperTranscriber:
             beam_size=cfg.beam_size,
             language=cfg.language,
             window_seconds=cfg.window_seconds,
+            alternatives=cfg.alternatives,
         )
 
     def _frames_for(self, samples: int) -> int:
@@ -139,11 +144,14 @@ class FasterWhisperTranscriber:
                 suppress_tokens=[-1],
                 return_scores=True,
                 return_no_speech_prob=True,
+                return_logits_vocab=words and self._beam_size == 1,
             )[0]
             tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
-            probs = (
-                self._word_probs(encoded, tokens, frames) if words and tokens else ()
-            )
+            probs: tuple[tuple[str, float], ...] = ()
+            if words and tokens and self._beam_size == 1:
+                probs = self._words(tokens, self._token_probs(tokens, result.logits[0]))
+            elif words and tokens:
+                probs = self._word_probs(encoded, tokens, frames)
         except Exception as err:
             _LOGGER.exception("Transcription failed")
             raise SttError("stt-failed", f"transcription failed: {err}") from err
@@ -154,15 +162,76 @@ class FasterWhisperTranscriber:
             seconds, frames, text, avg_logprob,
             " ".join(f"{w}:{p:.2f}" for w, p in probs),
         )  # fmt: skip
-        return Hearing(text, probs, avg_logprob, float(result.no_speech_prob))
+        more = None
+        if self._alternatives and tokens:
+            more = _Once(lambda: self._more(encoded, prompt_tokens, budget, text))
+        return Hearing(
+            text, probs, avg_logprob, float(result.no_speech_prob), more=more
+        )
+
+    def _more(
+        self,
+        encoded: Any,
+        prompt_tokens: list[int],
+        budget: int,
+        heard: str,
+    ) -> tuple[Hearing, ...]:
+        """The beam search's other hypotheses (without word probabilities: the
+        first transcript's stand for the words they share)."""
+        count = self._alternatives + 1
+        try:
+            result: Any = self._model.model.generate(
+                encoded,
+                [prompt_tokens],
+                beam_size=max(count, self._beam_size),
+                num_hypotheses=count,
+                max_length=len(prompt_tokens) + budget,
+                suppress_blank=True,
+                suppress_tokens=[-1],
+                return_scores=True,
+            )[0]
+        except Exception:  # the first transcript stands on its own
+            _LOGGER.exception("Decoding alternatives failed")
+            return ()
+        found: list[Hearing] = []
+        seen = {normalize(heard)}  # punctuation and case make no new reading
+        for ids, score in zip(result.sequences_ids, result.scores, strict=False):
+            tokens = [t for t in ids if t < self._tokenizer.eot]
+            text = drop_repetition(self._tokenizer.decode(tokens).strip())
+            if not tokens or normalize(text) in seen:
+                continue
+            seen.add(normalize(text))
+            found.append(Hearing(text, (), float(score)))
+        _LOGGER.debug("Alternatives: %s", [h.text for h in found])
+        return tuple(found[: self._alternatives])
+
+    def _token_probs(self, tokens: list[int], logits: Any) -> list[float]:
+        """Each decoded token's probability, with the probability of its other
+        spellings added ("Close", " close", " CLOSE"): Whisper spreads a word
+        over them, most of all a sentence's first word."""
+        if self._spellings is None:
+            self._spellings = _spellings(self._model.hf_tokenizer, self._tokenizer.eot)
+        found: list[float] = []
+        for token, step in zip(tokens, logits, strict=False):
+            scores = np.asarray(step, dtype=np.float32)
+            exp = np.exp(scores - scores.max())
+            found.append(float(exp[self._spellings[token]].sum() / exp.sum()))
+        return found
 
     def _word_probs(
         self, encoded: Any, tokens: list[int], frames: int
     ) -> tuple[tuple[str, float], ...]:
+        """Word probabilities from CTranslate2's alignment pass (for beam search,
+        which returns no per-step scores), as faster-whisper computes them for
+        ``word_timestamps``."""
         aligned: Any = self._model.model.align(
             encoded, self._tokenizer.sot_sequence, [tokens], frames // 2
         )[0]
-        token_probs = list(aligned.text_token_probs)
+        return self._words(tokens, list(aligned.text_token_probs))
+
+    def _words(
+        self, tokens: list[int], token_probs: list[float]
+    ) -> tuple[tuple[str, float], ...]:
         words, word_tokens = self._tokenizer.split_to_word_tokens(
             [*tokens, self._tokenizer.eot]
         )
@@ -178,6 +247,33 @@ class FasterWhisperTranscriber:
             if key and chunk:
                 found.append((key, float(np.mean(chunk))))
         return tuple(found)
+
+
+def _spellings(tokenizer: Any, count: int) -> list[np.ndarray]:
+    """For each text token, the tokens that spell the same word piece in another
+    case or with another leading space."""
+    keys = [
+        str(tokenizer.id_to_token(i) or "").replace("\u0120", "").lower()
+        for i in range(count)
+    ]
+    groups: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        groups.setdefault(key, []).append(index)
+    arrays = {key: np.array(ids) for key, ids in groups.items()}
+    return [arrays[key] for key in keys]
+
+
+class _Once:
+    """A computation done on the first call and remembered."""
+
+    def __init__(self, compute: Callable[[], tuple[Hearing, ...]]) -> None:
+        self._compute: Callable[[], tuple[Hearing, ...]] | None = compute
+        self._value: tuple[Hearing, ...] = ()
+
+    def __call__(self) -> tuple[Hearing, ...]:
+        if self._compute is not None:
+            self._value, self._compute = self._compute(), None
+        return self._value
 
 
 def drop_repetition(text: str) -> str:

@@ -156,3 +156,87 @@ def test_policy_confirmation_still_asks(tmp_path: Path) -> None:
     assert asked.asking and not cascade.decide("no").response.commands
     assert cascade.decide("unlock the back door").asking
     assert cascade.decide("yes").response.commands
+
+
+def _heard(text: str, *others: str) -> Hearing:
+    more = tuple(Hearing(o, tuple((w, 0.9) for w in o.lower().split())) for o in others)
+    return Hearing(
+        text, tuple((w, 0.9) for w in text.lower().split()), more=lambda: more
+    )
+
+
+def test_readable_alternative_acts(tmp_path: Path) -> None:
+    cascade, llm = _cascade(tmp_path)
+    hearing = _heard("Turn the wet chin light on.", "Turn the kitchen light on.")
+    decision = cascade.decide(hearing.text, hearing)
+    assert decision.path == "alternative" and not decision.asking
+    assert [c.payload for c in decision.response.commands] == ["ON"]
+    assert llm.asked == []
+
+
+def test_disagreeing_alternatives_are_asked(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    heard = ("Turn off the kitchen light.", "Turn on the kitchen light.")
+    hearing = _heard("Turn the wet chin light.", *heard)
+    decision = cascade.decide(hearing.text, hearing)
+    assert (
+        decision.asking and decision.response.confirm == "Turn off the kitchen light?"
+    )
+    assert [c.payload for c in cascade.decide("yes").response.commands] == ["OFF"]
+
+
+@pytest.mark.parametrize(
+    ("heard", "other"),
+    [("Is the porch lie on?", "Turn the porch light on."),  # a question: no command
+     ("Turn on the garden sprinkler.", "Turn on the garden light."),  # unknown thing
+     ("Turn on the wet chin lie.", "Turn on the garden sprinkler."),
+     ("Turn off the wet chin lie.", "Turn on the kitchen light."),  # the opposite
+     ("Turn on the porch firing.", "Turn on the kitchen light.")],  # another name
+)  # fmt: skip
+def test_alternatives_never_turn_into_commands(
+    tmp_path: Path, heard: str, other: str
+) -> None:
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    decision = cascade.decide(heard, _heard(heard, other))
+    assert not decision.response.commands and decision.path != "alternative"
+
+
+@pytest.mark.parametrize(
+    "heard",
+    ["The porch light on.", "Now the porch light on?", "The porch lie on?",
+     "Turn the porch lie on?"],
+)  # fmt: skip
+def test_verbless_or_question_marked_never_publish(tmp_path: Path, heard: str) -> None:
+    cascade, llm = _cascade(tmp_path, llm_confidence=1.0)
+    decision = cascade.decide(heard, _heard(heard))
+    assert not decision.response.commands and not decision.asking, decision
+    assert llm.asked == []
+
+
+def test_a_polite_request_with_a_question_mark_is_a_command(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    heard = "Could you turn on the porch lite?"
+    decision = cascade.decide(heard, _heard(heard))
+    assert [c.payload for c in decision.response.commands] == ["ON"]
+
+
+def test_llm_number_not_said_is_asked(tmp_path: Path) -> None:
+    cascade, llm = _cascade(tmp_path, llm_confidence=1.0)
+
+    kitchen = next(e for e in cascade.handler.registry.entities()
+                   if e.name == "Kitchen Light")  # fmt: skip
+
+    def dimmer(text: str, only: object = ()) -> Understanding:
+        intent = Intent("HassLightSet", {"name": "Kitchen Light", "brightness": 30},
+                        text, (kitchen.entity_id,), 1.0)  # fmt: skip
+        return Understanding(intent=intent)
+
+    llm.understand = dimmer  # type: ignore[method-assign]
+    asked = cascade.decide("too bright where i cook, 20 percent would do")
+    assert (
+        asked.asking
+        and asked.response.confirm == "Set the kitchen light to 30 percent?"
+    )
+    cascade.cancel()
+    sure = cascade.decide("too bright where i cook, a bit less would do")
+    assert not sure.asking and sure.response.commands

@@ -83,6 +83,26 @@ def test_transcribes_a_command(store: ModelStore, speech: dict[str, Path]) -> No
             assert re.sub(r"[^a-z ]", "", text.lower()) == expected
 
 
+def test_hears_words_with_probabilities_and_next_best_transcripts(
+    store: ModelStore, speech: dict[str, Path]
+) -> None:
+    from assistant.intent import normalize
+    from assistant.stt import FasterWhisperTranscriber
+
+    stt = FasterWhisperTranscriber.from_config(load_config().stt, store)
+    clean = next(u for u in UTTERANCES if u.voice.startswith("piper") and not u.wake
+                 and not u.noise_db)  # fmt: skip
+    hearing = stt.hear(read_wav(speech[clean.name]))
+    said = normalize(clean.text).split()
+    assert [w for w, _ in hearing.words] == said, hearing
+    assert all(0.5 < p <= 1.0 for _, p in hearing.words[1:]), hearing.words
+    others = hearing.alternatives()
+    assert 1 <= len(others) <= load_config().stt.alternatives
+    texts = [normalize(h.text) for h in others]
+    assert len(set(texts)) == len(texts) and normalize(hearing.text) not in texts
+    assert hearing.alternatives() is others  # decoded once
+
+
 def test_piper_speaks_at_its_own_rate(store: ModelStore) -> None:
     import numpy as np
 

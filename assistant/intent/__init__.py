@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,6 +19,9 @@ class Intent:
     entity_ids: tuple[str, ...] = ()
     """The devices the request resolved to (empty: none known by that name)."""
     confidence: float = 1.0
+    matched: str = ""
+    """The sentence the rules took ``text`` for, when they read it as another
+    (a skill's phrasing: "place some jazz" as "play some jazz")."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "slots": dict(self.slots)}
@@ -69,17 +73,25 @@ class Hearing:
     """Mean log-probability of the transcript's tokens."""
     no_speech_prob: float = 0.0
     """Whisper's probability that there was no speech at all."""
+    more: Callable[[], tuple[Hearing, ...]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """The next-best transcripts of the same audio, best first, decoded only when
+    asked for (a beam search over the encoder output already computed)."""
+
+    def alternatives(self) -> tuple[Hearing, ...]:
+        return self.more() if self.more is not None else ()
 
     def word_probability(self, word: str, before: bool = True) -> float | None:
         """The lowest probability of ``word`` where it was heard after the first
         word (with a short word before it that may be part of it: "and lock" for
-        "unlock"); None if it was not heard there. Whisper spreads a sentence's
-        first word over its spellings ("Close", " close"): its probability is low
-        even when the word is certain, so it is not used."""
+        "unlock"); None if it was not heard there. A sentence's first word has
+        nothing before it to go by: Whisper wavers between "Turn", "Burn" and
+        "Put" even on clear speech, so its probability says little."""
         found: float | None = None
         for index, (heard, prob) in enumerate(self.words):
             if heard != word or index == 0:
-                continue  # a first word's probability says little (capitals)
+                continue
             low = prob
             if before and index and self.words[index - 1][0] in _SLIPS:
                 low = min(prob, self.words[index - 1][1])  # "and lock": "unlock"?

@@ -17,23 +17,33 @@ lock/unlock word that speech-to-text was unsure of is asked back.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from hassil import Intents, recognize_best
 
-from ..describe import upper_first
-from ..devices import Command, Entity
+from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize
 from .memory import Memory
 from .rules import HassilRecognizer
-from .things import KIND_WORDS, Things
+from .things import Things
+from .wording import (
+    AS_QUESTION,
+    STATE_AT_END,
+    VERBLESS,
+    as_question,
+    doubt,
+    echo,
+    faithful,
+    imperative,
+    kind_of,
+    unsure_word,
+)
 
 if TYPE_CHECKING:
     from ..llm.understand import LlmUnderstanding
@@ -49,44 +59,6 @@ _ANSWERS: dict[str, Answer] = {
     "ConversationYes": "yes", "ConversationNo": "no", "ConversationStop": "stop"
 }  # fmt: skip
 
-_QUESTION = re.compile(
-    r"^(?!what about|how about)(?:is|are|was|were|am|isn't|aren't|what|what's|whats|"
-    r"which|who|whose|where|when|why|how|does|do|did|has|have|had|will|should|"
-    r"shall|can you tell|could you tell|tell me|do you know|any idea)\b"
-)
-_STATEMENT = re.compile(
-    r"^(?:there's|there is|there are|theres|here's|that's)\b|"
-    r"^(?:it's|its|it is) (?:the|my) .+ (?:on|off|open|closed|locked|unlocked)$|"
-    r"\b(?:is|are|was|were|it's|still) (?:still )?"
-    r"(?:on|off|open|closed|locked|unlocked|running)$"
-)
-"""A statement about a device's state ("there's the fan on", "the fan is on")."""
-_STATE_AT_END = re.compile(
-    r"^(?P<what>(?!is |are ).+?) (?P<verb>is|are) (?:still )?"
-    r"(?P<state>on|off|open|closed|locked|unlocked)$"
-)
-_AS_QUESTION = re.compile(
-    r"^(?:there's|there is|theres|here's|that's|it's|its|is it|it is)\s+(?=the |my )"
-)
-
-_POLAR_INTENTS = {
-    "HassTurnOn": ("on", "activate"), "HassTurnOff": ("off", "of", "deactivate"),
-    "HassOpen": ("open",),
-    "HassClose": ("close", "shut"), "HassLock": ("lock",), "HassUnlock": ("unlock",),
-}  # fmt: skip
-"""Intents whose opposite is one word away, and the words that carry them."""
-
-_GERUNDS = (
-    ("Turning on ", "Turn on "), ("Turning off ", "Turn off "), ("Setting ", "Set "),
-    ("Opening ", "Open "), ("Closing ", "Close "), ("Locking ", "Lock "),
-    ("Unlocking ", "Unlock "), ("Turning ", "Turn "),
-)  # fmt: skip
-_OWN = {"my": "your", "me": "you", "i": "you", "i'm": "you're", "our": "your"}
-_NOT_IMPERATIVE = {
-    "i", "i'm", "im", "it", "it's", "its", "we", "we're", "the", "my", "this", "that",
-    "so", "too", "you", "they", "he", "she", "good", "thanks", "thank", "hello", "hi",
-    "hey", "nice", "well", "oh",
-}  # fmt: skip
 DIDNT_CATCH = "Sorry, I didn't catch that."
 
 
@@ -111,7 +83,8 @@ class Decision:
     response: Response
     intent: Intent | None = None
     path: str = "rules"
-    """Who understood: rules, fuzzy, memory, dialogue, llm or conversation."""
+    """Who understood: rules, alternative (a next-best transcript), fuzzy, memory,
+    dialogue, llm or conversation."""
     asking: bool = False
     """The reply is a question; the next utterance answers it."""
     confidence: float = 1.0
@@ -252,7 +225,7 @@ class Cascade:
         )
 
     def _understand(self, clean: str, hearing: Hearing | None) -> Decision:
-        kind = _kind(clean)
+        kind = kind_of(clean, hearing.text if hearing else "")
         learned = self.memory.lookup(clean)
         if learned is not None and learned.accepted:
             taught = learned.to_intent()
@@ -284,7 +257,14 @@ class Cascade:
         unknown = self._things.unknown(clean)
         if unknown is not None and not referent:
             return self._refuse_unknown(unknown.phrase, unknown.room, intent)
-        if intent is not None and (self.llm is None or not self.llm.vague(intent)):
+        fuzzy = intent is not None and (self.llm is None or not self.llm.vague(intent))
+        if intent is not None and fuzzy and intent.confidence >= self.thresholds.act:
+            return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
+        if not referent:
+            other = self._alternative(clean, hearing, publish=True)
+            if other is not None:
+                return other
+        if intent is not None and fuzzy:
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
         if self.llm is None:
             return Decision(Response(NOT_UNDERSTOOD, success=False), path="rules")
@@ -297,10 +277,11 @@ class Cascade:
         through fuzzy names or the LLM."""
         if intent is not None and not _publishes(self.handler.handle(intent)):
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
-        asked = _AS_QUESTION.sub("is ", clean, count=1)  # "there's the fan on"
-        asked = _STATE_AT_END.sub(
+        asked = AS_QUESTION.sub("is ", clean, count=1)  # "there's the fan on"
+        asked = STATE_AT_END.sub(
             r"\g<verb> \g<what> \g<state>", asked
         )  # "the fan is on"
+        asked = VERBLESS.sub(r"is \g<what> \g<state>", asked)  # "the door unlocked"
         if asked != clean:
             again = self.recognizer.recognize_normalized(asked)
             if again is not None and not _publishes(self.handler.handle(again)):
@@ -308,8 +289,11 @@ class Cascade:
         unknown = self._things.unknown(clean)
         if unknown is not None:
             return self._refuse_unknown(unknown.phrase, unknown.room, None)
-        if self.llm is not None:
-            understood = self.llm.chat(clean)
+        other = self._alternative(clean, hearing, publish=False)
+        if other is not None:
+            return other
+        if self.llm is not None and not self._things.named(clean):
+            understood = self.llm.chat(clean)  # small talk, never about the home
             if understood.answer:
                 return Decision(
                     Response(understood.answer),
@@ -338,8 +322,10 @@ class Cascade:
             )
         if understood.intent is None:
             speech = understood.answer or NOT_UNDERSTOOD
-            if _imperative(clean):  # "play some jazz": say what cannot be done
-                speech = f"Sorry, I can't {_echo(clean)}."
+            if self._things.named(clean):  # the LLM knows nothing of the home
+                speech = NOT_UNDERSTOOD
+            if imperative(clean):  # "play some jazz": say what cannot be done
+                speech = f"Sorry, I can't {echo(clean)}."
             return Decision(
                 Response(speech, success=False), path="llm", llm_tokens=tokens
             )
@@ -352,10 +338,14 @@ class Cascade:
         ):
             return Decision(Response(NOT_UNDERSTOOD, success=False), path="memory")
         confidence = intent.confidence
-        doubt = _doubt(clean, self.handler.registry.get(intent.entity_ids[0])
-                       if intent.entity_ids else None)  # fmt: skip
-        if doubt:
-            _LOGGER.info("LLM reading in doubt (%s): asking", doubt)
+        entity = (
+            self.handler.registry.get(intent.entity_ids[0])
+            if intent.entity_ids
+            else None
+        )
+        why = doubt(clean, entity, intent)
+        if why:
+            _LOGGER.info("LLM reading in doubt (%s): asking", why)
             confidence = min(confidence, _DOUBTFUL)
         act = self.thresholds.llm_act
         decision = self._settle(
@@ -364,6 +354,45 @@ class Cascade:
         )  # fmt: skip
         decision.llm_tokens = tokens
         return decision
+
+    def _alternative(
+        self, clean: str, hearing: Hearing | None, *, publish: bool
+    ) -> Decision | None:
+        """The next-best transcripts that the sentence rules read exactly, as a
+        closed-vocabulary recognizer would take them. All of them agreeing: acted
+        on (at the act threshold); disagreeing: the best is asked. Commands only
+        when what was heard first was a command (``publish``); never one naming
+        something the home lacks."""
+        if hearing is None:
+            return None
+        readings: list[tuple[Intent, Hearing]] = []
+        sure = True
+        for other in hearing.alternatives():
+            said = normalize(other.text, self._drop)
+            if not said or said == clean or self._things.unknown(said) is not None:
+                continue
+            found = self.recognizer.recognize_normalized(said)
+            if found is None or found.confidence < 1.0 or not _resolved(found):
+                _LOGGER.debug("Alternative %r: no exact reading (%s)", said, found)
+                continue
+            publishes = _publishes(self.handler.handle(found))
+            if publishes and (not publish or kind_of(said, other.text) != "command"):
+                continue
+            trust = faithful(clean, said, found, publishes)
+            _LOGGER.debug("Alternative %r: %s, %s", said, found.name, trust)
+            if trust != "no":
+                readings.append((found, other))
+                sure = sure and trust == "act"
+        if not readings:
+            return None
+        best, heard = readings[0]
+        agree = all(_same(best, found) for found, _ in readings[1:])
+        confidence = self.thresholds.act if agree and sure else self.thresholds.ask
+        _LOGGER.info(
+            "Heard %r; read the alternative %r (%d readable, %s)", clean,
+            heard.text, len(readings), "agreeing" if agree else "disagreeing",
+        )  # fmt: skip
+        return self._settle(best, confidence, "alternative", clean, hearing)
 
     # -- act, ask or refuse ------------------------------------------------------------
 
@@ -385,7 +414,7 @@ class Cascade:
         decision = Decision(response, intent, path, confidence=confidence)
         if not _publishes(response) and not response.confirm:
             return decision  # an answer, a refusal, a timer: nothing to undo
-        unsure = _unsure_word(intent, hearing, th.word)
+        unsure = unsure_word(intent, hearing, th.word)
         if unsure:
             _LOGGER.info("Unsure of the word %r: asking", unsure)
         act_at = th.act if act_at is None else act_at
@@ -404,9 +433,13 @@ class Cascade:
             return Decision(
                 Response(speech, success=False), intent, path, confidence=confidence
             )
-        question = response.confirm or _as_question(response.speech)
+        question = response.confirm or (
+            f"Did you mean: {intent.matched}?"
+            if intent.matched
+            else as_question(response.speech)
+        )
         asked = replace(response, confirm=question)
-        learn = clean if path in ("llm", "fuzzy") and not response.confirm else None
+        learn = clean if path in _LEARNED and not response.confirm else None
         self._question = _Question(asked, intent, learn, time.monotonic())
         return Decision(asked, intent, path, asking=True, confidence=confidence)
 
@@ -428,42 +461,19 @@ class Cascade:
 
 
 _DOUBTFUL = 0.8
-_KIND_NOUNS = frozenset(w for words in KIND_WORDS.values() for w in words)
-_OPPOSITES = (("open", "close"), ("on", "off"), ("lock", "unlock"), ("open", "shut"))
-_NOUN_STOP = frozenset({
-    "the", "a", "an", "my", "our", "in", "on", "off", "of", "to", "and", "is", "are",
-    "please", "now", "up", "down", "it", "for", "at", "with", "too", "so", "again",
-    "open", "closed", "close", "locked", "unlocked", "lock", "unlock", "then",
-})  # fmt: skip
+_LEARNED = ("llm", "fuzzy", "alternative")
+"""Paths whose phrasing a "yes" teaches (the sentence rules know theirs)."""
 
 
-def _doubt(clean: str, entity: Entity | None) -> str | None:
-    """Why an LLM reading must be asked, not acted on: the words name both of
-    two opposites ("open or closed"), or a word next to the device's name that
-    is not part of it ("the front door" for the back door, "porch heater")."""
-    words = clean.split()
-    for one, other in _OPPOSITES:
-        if one in words and other in words:
-            return f"both {one} and {other}"
-    if entity is None:
-        return None
-    own = set(normalize(f"{entity.name} {entity.area or ''}").split())
-    for index, word in enumerate(words):
-        if word not in own or word in _NOUN_STOP:
-            continue
-        for near in words[max(0, index - 1) : index] + words[index + 1 : index + 2]:
-            foreign = near not in own and near not in _NOUN_STOP
-            if foreign and (near in _KIND_NOUNS or len(near) > 3):
-                return f"{near!r} is not part of {entity.name!r}"
-    return None
+def _same(one: Intent, other: Intent) -> bool:
+    """The same action on the same devices, however the name was spelled."""
 
+    def rest(intent: Intent) -> dict[str, Any]:
+        return {k: v for k, v in intent.slots.items() if k not in ("name", "area")}
 
-def _kind(clean: str) -> str:
-    if _QUESTION.search(clean):
-        return "question"
-    if _STATEMENT.search(clean):
-        return "statement"
-    return "command"
+    return (one.name, one.entity_ids, rest(one)) == (
+        other.name, other.entity_ids, rest(other)
+    )  # fmt: skip
 
 
 def _resolved(intent: Intent) -> bool:
@@ -472,33 +482,3 @@ def _resolved(intent: Intent) -> bool:
 
 def _publishes(response: Response) -> bool:
     return bool(response.commands)
-
-
-def _unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | None:
-    if hearing is None or not hearing.words:
-        return None
-    for word in _POLAR_INTENTS.get(intent.name, ()):
-        prob = hearing.word_probability(word)
-        if prob is not None and prob < floor:
-            return word
-    return None
-
-
-def _as_question(speech: str) -> str:
-    text = speech.rstrip(".")
-    for gerund, verb in _GERUNDS:
-        if text.startswith(gerund):
-            return verb + text[len(gerund) :] + "?"
-    return f"{upper_first(text)}?"
-
-
-def _imperative(clean: str) -> bool:
-    words = clean.removeprefix("please ").split()
-    return bool(words) and words[0] not in _NOT_IMPERATIVE
-
-
-def _echo(clean: str) -> str:
-    words = clean.removeprefix("please ").removesuffix(" please").split()
-    if words[:2] in (["can", "you"], ["could", "you"], ["would", "you"]):
-        words = words[2:]
-    return " ".join(_OWN.get(w, w) for w in words)

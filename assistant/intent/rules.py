@@ -299,7 +299,8 @@ class HassilRecognizer:
         if result is None:
             return None
         _LOGGER.debug("Heard %r as %r (score %.0f)", clean, text, found[1])
-        return replace(self._to_intent(result, clean, {}, found[1] / 100), text=clean)
+        intent = self._to_intent(result, clean, {}, found[1] / 100)
+        return replace(intent, text=clean, matched=text)
 
     # -- fuzzy second pass ------------------------------------------------------
 
@@ -418,7 +419,7 @@ def _name_similarity(heard: str, name: str, **_: object) -> float:
     if len(heard_words) != len(name_words) or len(name_words) < 2:
         return whole
     by_word = sum(
-        _word_similarity(a, b) for a, b in zip(heard_words, name_words, strict=True)
+        word_similarity(a, b) for a, b in zip(heard_words, name_words, strict=True)
     ) / len(name_words)
     return max(whole, by_word)
 
@@ -428,7 +429,7 @@ _ONSET = re.compile(r"^[^aeiouy]+")
 _RHYME_SCORE = 85.0
 
 
-def _word_similarity(heard: str, word: str) -> float:
+def word_similarity(heard: str, word: str) -> float:
     """Letters alike, or a rhyme: a misheard first consonant ("white"/"light",
     "torch"/"porch") is Whisper's most common slip."""
     score = fuzz.ratio(heard, word)

@@ -82,6 +82,11 @@ class Things:
     def known(self, word: str) -> bool:
         return word in self._known or _singular(word) in self._known
 
+    def named(self, clean: str) -> bool:
+        """``clean`` (normalized) names one of the home's devices, kinds or rooms."""
+        words = [w for w in clean.split() if w not in _PHRASE_STOP]
+        return any(self.known(word) for word in words)
+
     def unknown(self, clean: str) -> Unknown | None:
         """The first room or thing in ``clean`` (normalized) the home lacks."""
         rooms, things = _lexicon()

@@ -53,7 +53,7 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"dark|black|gloomy|can't see|cannot see|read|work|study|turn on|switch on|"
          r"start|make me",
          "turn on"),
-        (r"off|bed|sleep|leaving|done with|enough|kill|nobody|no one|stop|"
+        (r"off|lights out|bed|sleep|leaving|done with|enough|kill|nobody|no one|stop|"
          r"finished|save|not|no longer|no more|any ?more|don't need|no need",
          "turn off"),
         (r"too bright|blinding|dim|dimmer|softer|lower", "dim"),
@@ -66,6 +66,8 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unlock|let .* in|open the door", "unlock"),
     )
 )  # fmt: skip
+_SAID_NUMBER = re.compile(r"\bto (?P<n>\d+(?:\.\d+)?) ?(?P<unit>percent|degrees?)?\b")
+"""A set-point said with the request: "down to 20 percent", "up to 21 degrees"."""
 _CUE_WEIGHT = 3.0
 _BASE_CONFIDENCE = 0.5
 _ACTION_EVIDENCE = 0.15
@@ -310,11 +312,13 @@ class LlmUnderstanding:
             f"\nSaid: {clean}\nDevice: {_name(entity)}\nAction:",
             [f" {phrase}\n" for phrase, _ in actions],
         )
-        cued = {a for pattern, a in _CUES if pattern.search(clean)}
+        own = set(_name(entity).split()) | set(normalize(entity.area or "").split())
+        bare = " ".join(w for w in clean.split() if w not in own)  # "study" is a room
+        cued = {a for pattern, a in _CUES if pattern.search(bare)}
         if entity.domain == Domain.FAN:  # a fan cools: "hot" turns it on
             cued |= {_FAN_CUES[a] for a in cued if a in _FAN_CUES}
         if entity.domain == Domain.COVER:
-            cued |= {a for pattern, a in _COVER_CUES if pattern.search(clean)}
+            cued |= {a for pattern, a in _COVER_CUES if pattern.search(bare)}
         ranked = sorted(
             (
                 (lp + (_CUE_WEIGHT if phrase in cued else 0.0), phrase, name)
@@ -339,15 +343,20 @@ class LlmUnderstanding:
     def _intent(self, name: str, entity: Entity, clean: str) -> Intent:
         slots: dict[str, Any] = {"name": entity.name}
         state = self._state(entity.entity_id)
+        said = _SAID_NUMBER.search(clean)  # "bring it down to 20 percent"
         if name in ("brighter", "dimmer"):
             now = state.brightness_pct if state.state != "off" else 0
             now = 50 if now is None else now
             step = 30 if name == "brighter" else -30
             slots["brightness"] = max(10, min(100, now + step))
+            if said and said["unit"] == "percent" and 0 < float(said["n"]) <= 100:
+                slots["brightness"] = round(float(said["n"]))
             name = "HassLightSet"
         elif name in ("warmer", "cooler"):
             target = state.target_temperature or 20.0
             value = target + (1.0 if name == "warmer" else -1.0)
+            if said and said["unit"] != "percent":
+                value = float(said["n"])
             slots["temperature"] = int(value) if value.is_integer() else value
             name = "HassClimateSetTemperature"
         return Intent(name, slots, clean, (entity.entity_id,), confidence=0.5)

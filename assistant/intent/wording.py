@@ -1,0 +1,204 @@
+"""What the words of an utterance say about how to treat it.
+
+Whether it is a question, a statement or a command; which on/off word speech-to-text
+was unsure of; why an LLM reading must be asked first; how a reply becomes a
+yes/no question and a request is echoed back.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from ..describe import upper_first
+from ..devices import Entity
+from . import Hearing, Intent, normalize
+from .rules import word_similarity
+from .things import KIND_WORDS
+
+QUESTION = re.compile(
+    r"^(?!what about|how about)(?:is|are|was|were|am|isn't|aren't|what|what's|whats|"
+    r"which|who|whose|where|when|why|how|does|do|did|has|have|had|will|should|"
+    r"shall|can you tell|could you tell|tell me|do you know|any idea)\b"
+)
+STATEMENT = re.compile(
+    r"^(?:there's|there is|there are|theres|here's|that's)\b|"
+    r"^(?:it's|its|it is) (?:the|my) .+ (?:on|off|open|closed|locked|unlocked)$|"
+    r"\b(?:is|are|was|were|it's|still) (?:still )?"
+    r"(?:on|off|open|closed|locked|unlocked|running)$"
+)
+"""A statement about a device's state ("there's the fan on", "the fan is on")."""
+STATE_AT_END = re.compile(
+    r"^(?P<what>(?!is |are ).+?) (?P<verb>is|are) (?:still )?"
+    r"(?P<state>on|off|open|closed|locked|unlocked)$"
+)
+VERBLESS = re.compile(
+    r"^(?:(?:now|so|and|but|use|okay|ok|well)\s+)*(?P<what>(?:the|my) .+?)\s+"
+    r"(?P<state>on|off|open|closed|locked|unlocked)$"
+)
+"""A device and a state with no verb ("the main door unlocked", "now the floor lamp
+on"): Whisper dropped the "is" of a question more often than anyone gives a
+command without a verb. Answered as "is the main door unlocked"."""
+_POLITE = re.compile(r"^(?:please |but |so )?(?:could|can|would|will) you\b")
+AS_QUESTION = re.compile(
+    r"^(?:there's|there is|theres|here's|that's|it's|its|is it|it is)\s+(?=the |my )"
+)
+
+_POLAR_INTENTS = {
+    "HassTurnOn": ("on", "activate"), "HassTurnOff": ("off", "of", "deactivate"),
+    "HassOpen": ("open",),
+    "HassClose": ("close", "shut"), "HassLock": ("lock",), "HassUnlock": ("unlock",),
+}  # fmt: skip
+"""Intents whose opposite is one word away, and the words that carry them."""
+
+_GERUNDS = (
+    ("Turning on ", "Turn on "), ("Turning off ", "Turn off "), ("Setting ", "Set "),
+    ("Opening ", "Open "), ("Closing ", "Close "), ("Locking ", "Lock "),
+    ("Unlocking ", "Unlock "), ("Turning ", "Turn "),
+)  # fmt: skip
+_OWN = {"my": "your", "me": "you", "i": "you", "i'm": "you're", "our": "your"}
+_NOT_IMPERATIVE = {
+    "i", "i'm", "im", "it", "it's", "its", "we", "we're", "the", "my", "this", "that",
+    "so", "too", "you", "they", "he", "she", "good", "thanks", "thank", "hello", "hi",
+    "hey", "nice", "well", "oh",
+}  # fmt: skip
+
+
+_KIND_NOUNS = frozenset(w for words in KIND_WORDS.values() for w in words)
+_OPPOSITES = (("open", "close"), ("on", "off"), ("lock", "unlock"), ("open", "shut"))
+_NOUN_STOP = frozenset({
+    "the", "a", "an", "my", "our", "in", "on", "off", "of", "to", "and", "is", "are",
+    "please", "now", "up", "down", "it", "for", "at", "with", "too", "so", "again",
+    "open", "closed", "close", "locked", "unlocked", "lock", "unlock", "then",
+})  # fmt: skip
+
+
+def doubt(
+    clean: str, entity: Entity | None, reading: Intent | None = None
+) -> str | None:
+    """Why an LLM reading must be asked, not acted on: the words name both of
+    two opposites ("open or closed"), a number other than the reading's, or a
+    word next to the device's name that is not part of it ("the front door" for
+    the back door, "porch heater")."""
+    words = clean.split()
+    for one, other in _OPPOSITES:
+        if one in words and other in words:
+            return f"both {one} and {other}"
+    said = {float(n) for n in _NUMBER.findall(clean)}
+    for key, value in reading.slots.items() if reading else ():
+        if said and isinstance(value, int | float) and float(value) not in said:
+            return f"{key} {value} was not said ({', '.join(_NUMBER.findall(clean))})"
+    if entity is None:
+        return None
+    own = set(normalize(f"{entity.name} {entity.area or ''}").split())
+    for index, word in enumerate(words):
+        if word not in own or word in _NOUN_STOP:
+            continue
+        for near in words[max(0, index - 1) : index] + words[index + 1 : index + 2]:
+            foreign = near not in own and near not in _NOUN_STOP
+            if foreign and (near in _KIND_NOUNS or len(near) > 3):
+                return f"{near!r} is not part of {entity.name!r}"
+    return None
+
+
+def kind_of(clean: str, heard: str = "") -> str:
+    """question, statement or command; ``heard`` (the transcript as written) ending
+    in a question mark makes a question of all but a polite request."""
+    if QUESTION.search(clean):
+        return "question"
+    if STATEMENT.search(clean) or VERBLESS.search(clean):
+        return "statement"
+    if heard.rstrip().endswith("?") and not _POLITE.search(clean):
+        return "question"
+    return "command"
+
+
+_PREFIXED = {"lock": "unlock", "activate": "deactivate"}
+_PREFIX_SLIPS = frozenset({"and", "an", "in", "on", "un", "de", "the", "i", "a"})
+
+
+def unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | None:
+    """The on/off, open/close or lock/unlock word of ``intent`` that was heard
+    with a probability under ``floor``, or right after a short word that may be
+    the first syllable of its opposite ("and lock" for "unlock"), or None."""
+    if hearing is None or not hearing.words:
+        return None
+    heard = [w for w, _ in hearing.words]
+    for word in _POLAR_INTENTS.get(intent.name, ()):
+        prob = hearing.word_probability(word)
+        if prob is not None and prob < floor:
+            return word
+        if word in _PREFIXED and any(
+            w == word and i and heard[i - 1] in _PREFIX_SLIPS
+            for i, w in enumerate(heard)
+        ):
+            return f"{heard[heard.index(word) - 1]} {word}"
+    return None
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SOUNDS_LIKE = 50
+"""How alike (0-100) words a next-best transcript puts in place of the first
+one's must sound: "stony light" for the study light is a mishearing, "floor
+firing" for the floor lamp is not."""
+
+
+def faithful(
+    heard: str, said: str, reading: Intent, publishes: bool = True
+) -> Literal["act", "ask", "no"]:
+    """Whether the reading of a next-best transcript (``said``, normalized) stays
+    true to what was heard first (``heard``). It may mend a misheard word, not
+    invent an action or a number: words in place of others that sound nothing
+    like them, or an on/off, open/close or lock/unlock word heard for another
+    action, rule it out ("no"); an action word or a number that was not heard
+    makes it a question ("ask")."""
+    first, other = heard.split(), said.split()
+    matcher = SequenceMatcher(a=first, b=other, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "replace" and _alike(first[i1:i2], other[j1:j2]) < _SOUNDS_LIKE:
+            return "no"
+    if not publishes:
+        return "act"  # an answer: nothing to undo
+    words = set(first)
+    own = _POLAR_INTENTS.get(reading.name, ())
+    others = {w for n, ws in _POLAR_INTENTS.items() if n != reading.name for w in ws}
+    if words & (others - set(own) - {"of"}) or (
+        "of" in words and reading.name == "HassTurnOn"
+    ):
+        return "no"  # another action was heard: "off" read as "lock"
+    if own and not words & set(own):
+        return "ask"
+    if set(_NUMBER.findall(said)) - set(_NUMBER.findall(heard)):
+        return "ask"
+    return "act"
+
+
+def _alike(heard: list[str], said: list[str]) -> float:
+    whole = fuzz.ratio(" ".join(heard), " ".join(said))
+    if len(heard) != len(said):
+        return whole
+    by_word = sum(map(word_similarity, heard, said)) / len(said)
+    return max(whole, by_word)
+
+
+def as_question(speech: str) -> str:
+    text = speech.rstrip(".")
+    for gerund, verb in _GERUNDS:
+        if text.startswith(gerund):
+            return verb + text[len(gerund) :] + "?"
+    return f"{upper_first(text)}?"
+
+
+def imperative(clean: str) -> bool:
+    words = clean.removeprefix("please ").split()
+    return bool(words) and words[0] not in _NOT_IMPERATIVE
+
+
+def echo(clean: str) -> str:
+    words = clean.removeprefix("please ").removesuffix(" please").split()
+    if words[:2] in (["can", "you"], ["could", "you"], ["would", "you"]):
+        words = words[2:]
+    return " ".join(_OWN.get(w, w) for w in words)

@@ -1,0 +1,56 @@
+"""What the words say: unsure action words and next-best transcripts kept true."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intent import Hearing, Intent
+from assistant.intent.wording import faithful, unsure_word
+
+
+def _hearing(text: str, prob: float = 0.95) -> Hearing:
+    return Hearing(text, tuple((w, prob) for w in text.split()))
+
+
+@pytest.mark.parametrize(
+    ("heard", "name", "unsure"),
+    [("lock the back door", "HassLock", None),
+     ("and lock the back door", "HassLock", "and lock"),  # "unlock"?
+     ("activate the kettle", "HassTurnOn", None),
+     ("the activate the kettle", "HassTurnOn", "the activate")],  # "deactivate"?
+)  # fmt: skip
+def test_a_syllable_before_lock_is_unsure(heard: str, name: str, unsure: str) -> None:
+    assert unsure_word(Intent(name), _hearing(heard), 0.3) == unsure
+
+
+def test_a_low_probability_action_word_is_unsure() -> None:
+    words = (("please", 0.9), ("close", 0.2), ("the", 0.9), ("blind", 0.9))
+    hearing = Hearing("please close the blind", words)
+    assert unsure_word(Intent("HassClose"), hearing, 0.3) == "close"
+    assert unsure_word(Intent("HassClose"), hearing, 0.1) is None
+    first = Hearing("close the blind", words[1:])  # a first word says little
+    assert unsure_word(Intent("HassClose"), first, 0.3) is None
+
+
+@pytest.mark.parametrize(
+    ("heard", "said", "name", "trust"),
+    [("switch on the stugger light", "switch on the study light", "HassTurnOn", "act"),
+     ("set the stony light to 60 percent", "set the study light to 60 percent",
+      "HassLightSet", "act"),
+     ("switch off the floor firing", "switch off the floor lamp", "HassTurnOff", "no"),
+     ("i'm off the back door now", "lock the back door now", "HassLock", "no"),
+     ("turn the porch light off the hour", "turn on the porch light", "HassTurnOn",
+      "no"),
+     ("the back door please", "lock the back door please", "HassLock", "ask"),
+     ("set the lamp to percent", "set the lamp to 30 percent", "HassLightSet", "ask")],
+)  # fmt: skip
+def test_next_best_transcripts_mend_names_not_actions(
+    heard: str, said: str, name: str, trust: str
+) -> None:
+    assert faithful(heard, said, Intent(name)) == trust
+
+
+def test_an_answer_may_come_from_a_next_best_transcript() -> None:
+    said = "is the towel rail off"
+    assert faithful("is the towel rail switch off", said, Intent("HassGetState"),
+                    publishes=False) == "act"  # fmt: skip
