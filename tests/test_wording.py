@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.intent import Hearing, Intent
-from assistant.intent.wording import faithful, unsure_word
+from assistant.intent.alternatives import faithful
+from assistant.intent.wording import unsure_word
 
 
 def _hearing(text: str, prob: float = 0.95) -> Hearing:

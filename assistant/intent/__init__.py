@@ -27,6 +27,11 @@ class Intent:
         return {"name": self.name, "slots": dict(self.slots)}
 
 
+def resolved(intent: Intent) -> bool:
+    """The intent names devices the home has, or needs none."""
+    return bool(intent.entity_ids) or not ({"name", "area"} & intent.slots.keys())
+
+
 class IntentRecognizer(Protocol):
     def recognize(self, text: str) -> Intent | None: ...
 

@@ -20,7 +20,7 @@ import logging
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 from hassil import Intents, recognize_best
@@ -28,7 +28,8 @@ from hassil import Intents, recognize_best
 from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
-from . import Hearing, Intent, normalize
+from . import Hearing, Intent, normalize, resolved
+from .alternatives import read_alternatives, same_action
 from .memory import Memory
 from .rules import HassilRecognizer
 from .things import Things
@@ -39,7 +40,6 @@ from .wording import (
     as_question,
     doubt,
     echo,
-    faithful,
     imperative,
     kind_of,
     unsure_word,
@@ -232,7 +232,7 @@ class Cascade:
             if all(self.handler.registry.get(e) for e in taught.entity_ids):
                 return self._settle(taught, 1.0, "memory", clean, hearing)
         intent = self.recognizer.recognize_normalized(clean)
-        if intent is not None and intent.confidence >= 1.0 and _resolved(intent):
+        if intent is not None and intent.confidence >= 1.0 and resolved(intent):
             return self._settle(intent, 1.0, "rules", clean, hearing)
         if intent is None:  # "and the bedroom", "what about the lamp"
             follow = self.session.follow_up(clean)
@@ -242,7 +242,7 @@ class Cascade:
             return self._question_or_statement(clean, intent, hearing)
         referent: tuple[str, ...] = ()
         said = clean
-        if intent is None or not _resolved(intent):  # "turn it off": which "it"?
+        if intent is None or not resolved(intent):  # "turn it off": which "it"?
             with_it, referent = self.session.with_referent(clean)
             known = self.recognizer.recognize_normalized(with_it) if referent else None
             if known is not None and known.entity_ids[:1] == referent[:1]:
@@ -250,7 +250,7 @@ class Cascade:
                     replace(known, entity_ids=referent), 1.0, "dialogue", clean, hearing
                 )
             said = with_it if referent else clean
-        if intent is not None and "name" in intent.slots and not _resolved(intent):
+        if intent is not None and "name" in intent.slots and not resolved(intent):
             heard = str(intent.slots["name"])
             if self._things.unknown(normalize(heard)) is not None:
                 return self._refuse_unknown(heard, False, intent)  # "garden sprinkler"
@@ -365,28 +365,14 @@ class Cascade:
         something the home lacks."""
         if hearing is None:
             return None
-        readings: list[tuple[Intent, Hearing]] = []
-        sure = True
-        for other in hearing.alternatives():
-            said = normalize(other.text, self._drop)
-            if not said or said == clean or self._things.unknown(said) is not None:
-                continue
-            found = self.recognizer.recognize_normalized(said)
-            if found is None or found.confidence < 1.0 or not _resolved(found):
-                _LOGGER.debug("Alternative %r: no exact reading (%s)", said, found)
-                continue
-            publishes = _publishes(self.handler.handle(found))
-            if publishes and (not publish or kind_of(said, other.text) != "command"):
-                continue
-            trust = faithful(clean, said, found, publishes)
-            _LOGGER.debug("Alternative %r: %s, %s", said, found.name, trust)
-            if trust != "no":
-                readings.append((found, other))
-                sure = sure and trust == "act"
+        readings, sure = read_alternatives(
+            clean, hearing, self.recognizer, self.handler, self._things,
+            drop=self._drop, publish=publish,
+        )  # fmt: skip
         if not readings:
             return None
         best, heard = readings[0]
-        agree = all(_same(best, found) for found, _ in readings[1:])
+        agree = all(same_action(best, found) for found, _ in readings[1:])
         confidence = self.thresholds.act if agree and sure else self.thresholds.ask
         _LOGGER.info(
             "Heard %r; read the alternative %r (%d readable, %s)", clean,
@@ -408,7 +394,7 @@ class Cascade:
         ask_at: float | None = None,
     ) -> Decision:
         th = self.thresholds
-        if not _resolved(intent) and "name" in intent.slots:
+        if not resolved(intent) and "name" in intent.slots:
             return self._refuse_unknown(str(intent.slots["name"]), False, intent)
         response = self.handler.handle(intent)
         decision = Decision(response, intent, path, confidence=confidence)
@@ -463,21 +449,6 @@ class Cascade:
 _DOUBTFUL = 0.8
 _LEARNED = ("llm", "fuzzy", "alternative")
 """Paths whose phrasing a "yes" teaches (the sentence rules know theirs)."""
-
-
-def _same(one: Intent, other: Intent) -> bool:
-    """The same action on the same devices, however the name was spelled."""
-
-    def rest(intent: Intent) -> dict[str, Any]:
-        return {k: v for k, v in intent.slots.items() if k not in ("name", "area")}
-
-    return (one.name, one.entity_ids, rest(one)) == (
-        other.name, other.entity_ids, rest(other)
-    )  # fmt: skip
-
-
-def _resolved(intent: Intent) -> bool:
-    return bool(intent.entity_ids) or not ({"name", "area"} & intent.slots.keys())
 
 
 def _publishes(response: Response) -> bool:

@@ -8,15 +8,10 @@ yes/no question and a request is echoed back.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
-from typing import Literal
-
-from rapidfuzz import fuzz
 
 from ..describe import upper_first
 from ..devices import Entity
 from . import Hearing, Intent, normalize
-from .rules import word_similarity
 from .things import KIND_WORDS
 
 QUESTION = re.compile(
@@ -47,7 +42,7 @@ AS_QUESTION = re.compile(
     r"^(?:there's|there is|theres|here's|that's|it's|its|is it|it is)\s+(?=the |my )"
 )
 
-_POLAR_INTENTS = {
+POLAR_INTENTS = {
     "HassTurnOn": ("on", "activate"), "HassTurnOff": ("off", "of", "deactivate"),
     "HassOpen": ("open",),
     "HassClose": ("close", "shut"), "HassLock": ("lock",), "HassUnlock": ("unlock",),
@@ -127,7 +122,7 @@ def unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | 
     if hearing is None or not hearing.words:
         return None
     heard = [w for w, _ in hearing.words]
-    for word in _POLAR_INTENTS.get(intent.name, ()):
+    for word in POLAR_INTENTS.get(intent.name, ()):
         prob = hearing.word_probability(word)
         if prob is not None and prob < floor:
             return word
@@ -140,48 +135,6 @@ def unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | 
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_SOUNDS_LIKE = 50
-"""How alike (0-100) words a next-best transcript puts in place of the first
-one's must sound: "stony light" for the study light is a mishearing, "floor
-firing" for the floor lamp is not."""
-
-
-def faithful(
-    heard: str, said: str, reading: Intent, publishes: bool = True
-) -> Literal["act", "ask", "no"]:
-    """Whether the reading of a next-best transcript (``said``, normalized) stays
-    true to what was heard first (``heard``). It may mend a misheard word, not
-    invent an action or a number: words in place of others that sound nothing
-    like them, or an on/off, open/close or lock/unlock word heard for another
-    action, rule it out ("no"); an action word or a number that was not heard
-    makes it a question ("ask")."""
-    first, other = heard.split(), said.split()
-    matcher = SequenceMatcher(a=first, b=other, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "replace" and _alike(first[i1:i2], other[j1:j2]) < _SOUNDS_LIKE:
-            return "no"
-    if not publishes:
-        return "act"  # an answer: nothing to undo
-    words = set(first)
-    own = _POLAR_INTENTS.get(reading.name, ())
-    others = {w for n, ws in _POLAR_INTENTS.items() if n != reading.name for w in ws}
-    if words & (others - set(own) - {"of"}) or (
-        "of" in words and reading.name == "HassTurnOn"
-    ):
-        return "no"  # another action was heard: "off" read as "lock"
-    if own and not words & set(own):
-        return "ask"
-    if set(_NUMBER.findall(said)) - set(_NUMBER.findall(heard)):
-        return "ask"
-    return "act"
-
-
-def _alike(heard: list[str], said: list[str]) -> float:
-    whole = fuzz.ratio(" ".join(heard), " ".join(said))
-    if len(heard) != len(said):
-        return whole
-    by_word = sum(map(word_similarity, heard, said)) / len(said)
-    return max(whole, by_word)
 
 
 def as_question(speech: str) -> str:

@@ -1,0 +1,121 @@
+"""Next-best transcripts: read by the sentence rules when the first one is not.
+
+Whisper's beam search gives other transcripts of the same audio. One the rules
+read exactly is taken, as closed-vocabulary recognizers do, as long as it stays
+true to what was heard first: it may mend a misheard name, not invent an action
+or a number.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any, Literal
+
+from rapidfuzz import fuzz
+
+from . import Hearing, Intent, normalize, resolved
+from .rules import word_similarity
+from .wording import POLAR_INTENTS, kind_of
+
+if TYPE_CHECKING:
+    from ..handle import IntentHandler
+    from .rules import HassilRecognizer
+    from .things import Things
+
+_LOGGER = logging.getLogger(__name__)
+
+Reading = tuple[Intent, Hearing]
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def read_alternatives(
+    clean: str,
+    hearing: Hearing,
+    recognizer: HassilRecognizer,
+    handler: IntentHandler,
+    things: Things,
+    *,
+    drop: tuple[str, ...] = (),
+    publish: bool = True,
+) -> tuple[list[Reading], bool]:
+    """The next-best transcripts of ``hearing`` the rules read exactly and that
+    stay true to ``clean`` (the first transcript, normalized), best first, and
+    whether all of them may act without a question. Commands only when
+    ``publish`` (what was heard first was a command) and the transcript is one
+    too; never one naming something the home lacks."""
+    readings: list[Reading] = []
+    sure = True
+    for other in hearing.alternatives():
+        said = normalize(other.text, drop)
+        if not said or said == clean or things.unknown(said) is not None:
+            continue
+        found = recognizer.recognize_normalized(said)
+        if found is None or found.confidence < 1.0 or not resolved(found):
+            _LOGGER.debug("Alternative %r: no exact reading (%s)", said, found)
+            continue
+        publishes = bool(handler.handle(found).commands)
+        if publishes and (not publish or kind_of(said, other.text) != "command"):
+            continue
+        trust = faithful(clean, said, found, publishes)
+        _LOGGER.debug("Alternative %r: %s, %s", said, found.name, trust)
+        if trust != "no":
+            readings.append((found, other))
+            sure = sure and trust == "act"
+    return readings, sure
+
+
+_SOUNDS_LIKE = 50
+"""How alike (0-100) words a next-best transcript puts in place of the first
+one's must sound: "stony light" for the study light is a mishearing, "floor
+firing" for the floor lamp is not."""
+
+
+def faithful(
+    heard: str, said: str, reading: Intent, publishes: bool = True
+) -> Literal["act", "ask", "no"]:
+    """Whether the reading of a next-best transcript (``said``, normalized) stays
+    true to what was heard first (``heard``). It may mend a misheard word, not
+    invent an action or a number: words in place of others that sound nothing
+    like them, or an on/off, open/close or lock/unlock word heard for another
+    action, rule it out ("no"); an action word or a number that was not heard
+    makes it a question ("ask")."""
+    first, other = heard.split(), said.split()
+    matcher = SequenceMatcher(a=first, b=other, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "replace" and _alike(first[i1:i2], other[j1:j2]) < _SOUNDS_LIKE:
+            return "no"
+    if not publishes:
+        return "act"  # an answer: nothing to undo
+    words = set(first)
+    own = POLAR_INTENTS.get(reading.name, ())
+    others = {w for n, ws in POLAR_INTENTS.items() if n != reading.name for w in ws}
+    if words & (others - set(own) - {"of"}) or (
+        "of" in words and reading.name == "HassTurnOn"
+    ):
+        return "no"  # another action was heard: "off" read as "lock"
+    if own and not words & set(own):
+        return "ask"
+    if set(_NUMBER.findall(said)) - set(_NUMBER.findall(heard)):
+        return "ask"
+    return "act"
+
+
+def _alike(heard: list[str], said: list[str]) -> float:
+    whole = fuzz.ratio(" ".join(heard), " ".join(said))
+    if len(heard) != len(said):
+        return whole
+    by_word = sum(map(word_similarity, heard, said)) / len(said)
+    return max(whole, by_word)
+
+
+def same_action(one: Intent, other: Intent) -> bool:
+    """The same action on the same devices, however the name was spelled."""
+
+    def rest(intent: Intent) -> dict[str, Any]:
+        return {k: v for k, v in intent.slots.items() if k not in ("name", "area")}
+
+    return (one.name, one.entity_ids, rest(one)) == (
+        other.name, other.entity_ids, rest(other)
+    )  # fmt: skip
