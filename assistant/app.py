@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .llm.understand import LlmUnderstanding
     from .stt import FasterWhisperTranscriber
     from .vad import Endpointer
-    from .wake import OpenWakeWordDetector
+    from .wake import WakeDetector
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -177,17 +177,15 @@ async def build_assistant(
         if speech
         else None
     )
-    wake: OpenWakeWordDetector | None = None
+    wake: WakeDetector | None = None
     endpointer: Endpointer | None = None
     stt: FasterWhisperTranscriber | None = None
     if audio:
         from .stt import FasterWhisperTranscriber
         from .vad import Endpointer, SileroSpeechProbability, SpeechSegmenter
-        from .wake import OpenWakeWordDetector
+        from .wake import wake_detector
 
-        wake = await asyncio.to_thread(
-            OpenWakeWordDetector.from_config, cfg.wake, store
-        )
+        wake = await asyncio.to_thread(wake_detector, cfg.wake, store)
         stt = await asyncio.to_thread(
             FasterWhisperTranscriber.from_config, cfg.stt, store
         )

@@ -65,6 +65,21 @@ class WakeConfig(_Section):
     """After a detection, ignore the wake word for this long."""
     preroll_seconds: float = Field(0.0, ge=0.0, le=2.0)
     """Audio kept before the detection point, so a quick command is not clipped."""
+    micro_model: str = "auto"
+    """A second wake word model beside openWakeWord: a pymicro-wakeword built-in
+    (hey_jarvis, alexa, hey_mycroft, okay_nabu); "auto" takes the one with the same
+    wake word, if any; "" turns it off. Either model hearing it wakes the assistant."""
+    micro_threshold: float = Field(0.5, gt=0.0, lt=1.0)
+    """The second model's probability for a detection (0.5: on the dev split no
+    near miss or speech without the wake word reached 0.3)."""
+
+    @field_validator("micro_model")
+    @classmethod
+    def _known_micro(cls, value: str) -> str:
+        known = ("auto", "", "hey_jarvis", "alexa", "hey_mycroft", "okay_nabu")
+        if value not in known:
+            raise ValueError(f"not one of {', '.join(repr(k) for k in known)}")
+        return value
 
 
 class VadConfig(_Section):

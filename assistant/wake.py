@@ -1,4 +1,5 @@
-"""Wake word detection with openWakeWord (TFLite models run by ai-edge-litert)."""
+"""Wake word detection: openWakeWord (TFLite models run by ai-edge-litert), with
+microWakeWord (pymicro-wakeword) beside it when it has the same wake word."""
 
 from __future__ import annotations
 
@@ -124,3 +125,93 @@ class OpenWakeWordDetector:
 
     def reset(self) -> None:
         self._model.reset()
+
+
+MICRO_MODELS = {"hey_jarvis": "hey_jarvis", "alexa": "alexa",
+                "hey_mycroft": "hey_mycroft", "ok_nabu": "okay_nabu"}  # fmt: skip
+"""openWakeWord's wake words that pymicro-wakeword also ships (its own names)."""
+
+
+class MicroWakeWordDetector:
+    """A microWakeWord model bundled with pymicro-wakeword: a streaming model of
+    its own, trained apart from openWakeWord's, on 10 ms feature frames."""
+
+    def __init__(self, model: str, threshold: float = 0.5) -> None:
+        from pymicro_wakeword import MicroWakeWord, MicroWakeWordFeatures, Model
+
+        try:
+            self._model = MicroWakeWord.from_builtin(Model(model))
+        except Exception as err:
+            raise WakeError(
+                "wake-load", f"wake.micro_model: cannot load {model!r} ({err})"
+            ) from err
+        self._features_type = MicroWakeWordFeatures
+        self._features = MicroWakeWordFeatures()
+        self.name = model
+        self.threshold = threshold
+
+    def process(self, chunk: AudioChunk) -> Detection | None:
+        best = 0.0
+        for features in self._features.process_streaming(chunk.audio):
+            best = max(best, self._model.process_streaming_prob(features) or 0.0)
+        if best >= self.threshold:
+            end_ms = chunk.timestamp_ms + int(chunk.seconds * 1000)
+            return Detection(self.name, best, end_ms)
+        return None
+
+    def reset(self) -> None:
+        self._model.reset()
+        self._features = self._features_type()
+
+
+class EitherWakeDetector:
+    """Two wake word models side by side: either one hearing it is a detection.
+
+    Each model misses voices the other hears. Both see every chunk, so their
+    streaming state stays whole, and both start over after a detection."""
+
+    def __init__(self, first: OpenWakeWordDetector, second: WakeDetector) -> None:
+        self.first, self.second = first, second
+        self.name = first.name
+
+    @property
+    def threshold(self) -> float:
+        """The first model's threshold (the one Home Assistant's number sets)."""
+        return self.first.threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.first.threshold = value
+
+    def process(self, chunk: AudioChunk) -> Detection | None:
+        found = self.first.process(chunk)
+        other = self.second.process(chunk)
+        if found is None and other is not None:
+            _LOGGER.debug("Wake word heard by the second model (%.2f)", other.score)
+            found = Detection(self.name, other.score, other.timestamp_ms)
+        if found is not None:
+            self.reset()
+        return found
+
+    def reset(self) -> None:
+        self.first.reset()
+        self.second.reset()
+
+
+def wake_detector(cfg: WakeConfig, store: ModelStore) -> WakeDetector:
+    """The configured wake word, with its microWakeWord twin when there is one."""
+    first = OpenWakeWordDetector.from_config(cfg, store)
+    micro = (
+        MICRO_MODELS.get(first.name) if cfg.micro_model == "auto" else cfg.micro_model
+    )
+    if not micro:
+        return first
+    try:
+        second = MicroWakeWordDetector(micro, cfg.micro_threshold)
+    except (ImportError, OSError) as err:  # no wheel or library for this machine
+        _LOGGER.warning(
+            "Wake word: microWakeWord unavailable (%s); openWakeWord alone", err
+        )
+        return first
+    _LOGGER.info("Wake word %s: openWakeWord and microWakeWord (%s)", first.name, micro)
+    return EitherWakeDetector(first, second)

@@ -59,6 +59,24 @@ def test_wake_word_positive_and_negative(
         )
 
 
+def test_both_wake_models_together(store: ModelStore, speech: dict[str, Path]) -> None:
+    from assistant.wake import EitherWakeDetector, MicroWakeWordDetector, wake_detector
+
+    either = wake_detector(load_config().wake, store)
+    assert isinstance(either, EitherWakeDetector)
+    micro = MicroWakeWordDetector("hey_jarvis", load_config().wake.micro_threshold)
+    heard_by_micro = 0
+    for utterance in UTTERANCES:
+        path = speech[utterance.name]
+        assert _detect(either, path) == utterance.wake, utterance.name
+        found = _detect(micro, path)
+        assert not found or utterance.wake, utterance.name  # never without the word
+        heard_by_micro += found
+    assert heard_by_micro > 0
+    either.threshold = 0.7  # Home Assistant's number sets openWakeWord's
+    assert either.first.threshold == 0.7
+
+
 def test_unknown_wake_word_is_refused(store: ModelStore) -> None:
     from assistant.config import WakeConfig
     from assistant.errors import WakeError
