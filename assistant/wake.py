@@ -137,11 +137,11 @@ class MicroWakeWordDetector:
     its own, trained apart from openWakeWord's, on 10 ms feature frames."""
 
     def __init__(self, model: str, threshold: float = 0.5) -> None:
-        from pymicro_wakeword import MicroWakeWord, MicroWakeWordFeatures, Model
-
         try:
+            from pymicro_wakeword import MicroWakeWord, MicroWakeWordFeatures, Model
+
             self._model = MicroWakeWord.from_builtin(Model(model))
-        except Exception as err:
+        except Exception as err:  # no wheel or TFLite library for this machine
             raise WakeError(
                 "wake-load", f"wake.micro_model: cannot load {model!r} ({err})"
             ) from err
@@ -208,7 +208,9 @@ def wake_detector(cfg: WakeConfig, store: ModelStore) -> WakeDetector:
         return first
     try:
         second = MicroWakeWordDetector(micro, cfg.micro_threshold)
-    except (ImportError, OSError) as err:  # no wheel or library for this machine
+    except WakeError as err:
+        if cfg.micro_model != "auto":
+            raise
         _LOGGER.warning(
             "Wake word: microWakeWord unavailable (%s); openWakeWord alone", err
         )

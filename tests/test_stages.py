@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant.audio import chunks, read_wav
-from assistant.config import load_config
+from assistant.config import WakeConfig, load_config
+from assistant.errors import WakeError
 from assistant.models import ModelStore
 
 from .speech import UTTERANCES
@@ -77,9 +78,24 @@ def test_both_wake_models_together(store: ModelStore, speech: dict[str, Path]) -
     assert either.first.threshold == 0.7
 
 
+def test_without_microwakeword_openwakeword_listens_alone(
+    store: ModelStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import wake
+
+    def broken(model: str, threshold: float) -> None:
+        raise WakeError(
+            "wake-load", f"wake.micro_model: cannot load {model!r} (no lib)"
+        )
+
+    monkeypatch.setattr(wake, "MicroWakeWordDetector", broken)
+    alone = wake.wake_detector(WakeConfig(), store)  # "auto": a warning, then alone
+    assert isinstance(alone, wake.OpenWakeWordDetector)
+    with pytest.raises(WakeError, match=r"wake\.micro_model: cannot load 'alexa'"):
+        wake.wake_detector(WakeConfig(micro_model="alexa"), store)  # asked for
+
+
 def test_unknown_wake_word_is_refused(store: ModelStore) -> None:
-    from assistant.config import WakeConfig
-    from assistant.errors import WakeError
     from assistant.wake import OpenWakeWordDetector
 
     with pytest.raises(WakeError, match=r"hey_computer.*known: \['alexa'"):
