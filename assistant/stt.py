@@ -85,7 +85,7 @@ class FasterWhisperTranscriber:
         self._beam_size = beam_size
         self._window_frames = int(window_seconds * 100) if window_seconds else 0
         self._alternatives = alternatives
-        self._spellings: list[np.ndarray] | None = None
+        self._spellings = _spellings(self._model.hf_tokenizer, self._tokenizer.eot)
 
     @classmethod
     def from_config(cls, cfg: SttConfig, store: ModelStore) -> FasterWhisperTranscriber:
@@ -209,8 +209,6 @@ class FasterWhisperTranscriber:
         """Each decoded token's probability, with the probability of its other
         spellings added ("Close", " close", " CLOSE"): Whisper spreads a word
         over them, most of all a sentence's first word."""
-        if self._spellings is None:
-            self._spellings = _spellings(self._model.hf_tokenizer, self._tokenizer.eot)
         found: list[float] = []
         for token, step in zip(tokens, logits, strict=False):
             scores = np.asarray(step, dtype=np.float32)
