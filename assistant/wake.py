@@ -33,6 +33,15 @@ class Detection:
     """End of the chunk in which the score crossed the threshold."""
 
 
+def _detected(
+    name: str, score: float, threshold: float, chunk: AudioChunk
+) -> Detection | None:
+    """A detection at the end of ``chunk`` when ``score`` reaches ``threshold``."""
+    if score < threshold:
+        return None
+    return Detection(name, score, chunk.timestamp_ms + int(chunk.seconds * 1000))
+
+
 class WakeDetector(Protocol):
     def process(self, chunk: AudioChunk) -> Detection | None: ...
 
@@ -117,11 +126,7 @@ class OpenWakeWordDetector:
 
     def process(self, chunk: AudioChunk) -> Detection | None:
         scores = self._model.predict(np.frombuffer(chunk.audio, dtype="<i2"))
-        score = float(max(scores.values()))
-        if score >= self.threshold:
-            end_ms = chunk.timestamp_ms + int(chunk.seconds * 1000)
-            return Detection(self.name, score, end_ms)
-        return None
+        return _detected(self.name, float(max(scores.values())), self.threshold, chunk)
 
     def reset(self) -> None:
         self._model.reset()
@@ -145,7 +150,6 @@ class MicroWakeWordDetector:
             raise WakeError(
                 "wake-load", f"wake.micro_model: cannot load {model!r} ({err})"
             ) from err
-        self._features_type = MicroWakeWordFeatures
         self._features = MicroWakeWordFeatures()
         self.name = model
         self.threshold = threshold
@@ -154,14 +158,11 @@ class MicroWakeWordDetector:
         best = 0.0
         for features in self._features.process_streaming(chunk.audio):
             best = max(best, self._model.process_streaming_prob(features) or 0.0)
-        if best >= self.threshold:
-            end_ms = chunk.timestamp_ms + int(chunk.seconds * 1000)
-            return Detection(self.name, best, end_ms)
-        return None
+        return _detected(self.name, best, self.threshold, chunk)
 
     def reset(self) -> None:
         self._model.reset()
-        self._features = self._features_type()
+        self._features.reset()
 
 
 class EitherWakeDetector:

@@ -9,7 +9,6 @@ or a number.
 from __future__ import annotations
 
 import logging
-import re
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,7 +16,7 @@ from rapidfuzz import fuzz
 
 from . import Hearing, Intent, normalize, resolved
 from .rules import word_similarity
-from .wording import POLAR_INTENTS, kind_of
+from .wording import NUMBER, POLAR_INTENTS, kind_of
 
 if TYPE_CHECKING:
     from ..handle import IntentHandler
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 Reading = tuple[Intent, Hearing]
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def read_alternatives(
@@ -97,7 +95,7 @@ def faithful(
         return "no"  # another action was heard: "off" read as "lock"
     if own and not words & set(own):
         return "ask"
-    if set(_NUMBER.findall(said)) - set(_NUMBER.findall(heard)):
+    if set(NUMBER.findall(said)) - set(NUMBER.findall(heard)):
         return "ask"
     return "act"
 

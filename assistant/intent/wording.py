@@ -82,10 +82,10 @@ def doubt(
     for one, other in _OPPOSITES:
         if one in words and other in words:
             return f"both {one} and {other}"
-    said = {float(n) for n in _NUMBER.findall(clean)}
+    said = {float(n) for n in NUMBER.findall(clean)}
     for key, value in reading.slots.items() if reading else ():
         if said and isinstance(value, int | float) and float(value) not in said:
-            return f"{key} {value} was not said ({', '.join(_NUMBER.findall(clean))})"
+            return f"{key} {value} was not said ({', '.join(NUMBER.findall(clean))})"
     if entity is None:
         return None
     own = set(normalize(f"{entity.name} {entity.area or ''}").split())
@@ -134,7 +134,8 @@ def unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | 
     return None
 
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+"""A number as normalized text writes it ("21", "19.5")."""
 
 
 def as_question(speech: str) -> str:
