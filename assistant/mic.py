@@ -56,6 +56,7 @@ class SoundDeviceMicrophone:
         self._retry_max = retry_max_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lost = LostAudio("Microphone audio lost: it was not read in time")
 
     def start(
         self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[AudioChunk]
@@ -93,7 +94,9 @@ class SoundDeviceMicrophone:
                     )  # fmt: skip
                     failing, backoff = False, 0.5
                     while not self._stop.is_set():
-                        data, _overflowed = stream.read(block)
+                        data, overflowed = stream.read(block)
+                        if overflowed:
+                            self._lost.count(position_ms)
                         pcm = convert_block(data, rate)
                         chunk = AudioChunk(pcm, position_ms)
                         position_ms += len(pcm) * 1000 // (2 * SAMPLE_RATE)
@@ -121,10 +124,35 @@ def convert_block(data: Any, rate: int) -> bytes:
     return to_int16(resample(samples, rate, SAMPLE_RATE)).tobytes()
 
 
+class LostAudio:
+    """Counts lost audio and logs it: at once, then at most every 30 s."""
+
+    def __init__(self, message: str, every_ms: int = 30_000) -> None:
+        self._message = message
+        self._every_ms = every_ms
+        self._pending = 0
+        self._logged_ms: int | None = None
+
+    def count(self, position_ms: int) -> None:
+        self._pending += 1
+        last = self._logged_ms
+        if last is None or not last < position_ms < last + self._every_ms:
+            _LOGGER.warning(
+                "%s (%d time(s)); a command may be misheard",
+                self._message, self._pending,
+            )  # fmt: skip
+            self._pending = 0
+            self._logged_ms = position_ms
+
+
+_DROPPED = LostAudio("Microphone audio dropped: the assistant fell behind")
+
+
 def _offer(queue: asyncio.Queue[AudioChunk], chunk: AudioChunk) -> None:
     """Queue a chunk; when the consumer lags, drop the oldest audio, not memory."""
     if queue.full():
         queue.get_nowait()
+        _DROPPED.count(chunk.timestamp_ms)
     queue.put_nowait(chunk)
 
 

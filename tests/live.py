@@ -191,6 +191,12 @@ class LiveAssistant:
         assert found, f"no {kind} event; events: {[e['type'] for e in self.events]}"
         return found[0]
 
+    def heard(self) -> str:
+        """What it transcribed and its warnings, for a failing test's message."""
+        texts = [e.get("text") for e in self.events if e["type"] == "stt-end"]
+        warnings = [line for line in self.log if "WARNING" in line or "ERROR" in line]
+        return f"heard {texts}; " + "; ".join(warnings[-5:])
+
     def ready(self) -> LiveAssistant:
         self.wait_log("Microphone")
         self.wait_log("Ready")

@@ -188,7 +188,7 @@ LIVE: dict[str, Utterance] = {
         "piper", "Hey Jarvis, what is the state of the living room thermostat?",
         (), "set to 19 degrees"),
     "wake_then_light": UTTERANCES[0],
-    "unlock": Utterance("piper-slow", "Hey Jarvis, unlock the back door.", (), "sure"),
+    "unlock": Utterance("piper", "Hey Jarvis, unlock the back door.", (), "sure"),
     "yes": Utterance("piper", "Yes, please.", wake=False),
     "no": Utterance("piper", "No, thank you.", wake=False),
     "light_no_wake": next(u for u in UTTERANCES if u.text.startswith("Turn on")),

@@ -186,6 +186,26 @@ def test_disagreeing_alternatives_are_asked(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("heard", "others", "asked"),
+    [("Lock the back door.", ("Unlock the back door.",), True),
+     ("Lock the back door.", ("Lock the back door please.",), False),
+     ("Close the garage door.", ("Open the garage door.",), True),
+     ("Please lock the back door.", ("Please unlock the back door.",), False)],
+)  # fmt: skip
+def test_a_first_action_word_is_checked_against_the_next_best(
+    tmp_path: Path, heard: str, others: tuple[str, ...], asked: bool
+) -> None:
+    """An action word opening the sentence has no usable probability: when the
+    next-best transcript reads the opposite action, it asks first."""
+    cascade, _ = _cascade(tmp_path)
+    decision = cascade.decide(heard, _heard(heard, *others))
+    assert decision.asking is asked, decision
+    if asked:  # the question names what was heard first; "no" sends nothing
+        assert decision.response.confirm == heard.replace(".", "?")
+        assert cascade.decide("no").response.commands == []
+
+
+@pytest.mark.parametrize(
     ("heard", "other"),
     [("Is the porch lie on?", "Turn the porch light on."),  # a question: no command
      ("Turn on the garden sprinkler.", "Turn on the garden light."),  # unknown thing

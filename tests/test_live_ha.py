@@ -144,7 +144,9 @@ def test_unlocking_asks_first(
     try:
         play(wav(speech, "unlock"))
         question = live.wait_event("tts-start", timeout=20)
-        assert question["text"] == "Are you sure you want to unlock the back door?"
+        assert question["text"] == "Are you sure you want to unlock the back door?", (
+            live.heard()
+        )
         assert commands.settle(0.2) == []
         live.wait_event("tts-end", timeout=20)
         count = len(live.events)

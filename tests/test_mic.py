@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import numpy as np
+import pytest
 
-from assistant.audio import SAMPLE_RATE
-from assistant.mic import convert_block, open_settings
+from assistant.audio import SAMPLE_RATE, AudioChunk
+from assistant.mic import LostAudio, _offer, convert_block, open_settings
 
 
 class FakeSd:
@@ -39,3 +42,26 @@ def test_48k_stereo_block_becomes_80ms_of_16k_mono() -> None:
     spectrum = np.abs(np.fft.rfft(pcm.astype(np.float32)))
     assert abs(np.argmax(spectrum) * SAMPLE_RATE / len(pcm) - 500) < 20
     assert 14000 < np.abs(pcm).max() < 18000
+
+
+def test_lost_audio_is_logged_at_once_then_every_30_seconds(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    lost = LostAudio("Microphone audio lost")
+    with caplog.at_level(logging.WARNING, logger="assistant.mic"):
+        for ms in range(0, 61_000, 80):  # one overflow per chunk for a minute
+            lost.count(ms)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 3 and lines[0].startswith("Microphone audio lost (1 time(s))")
+    assert "(375 time(s))" in lines[1]
+
+
+def test_a_full_queue_drops_the_oldest_audio_and_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    queue: asyncio.Queue[AudioChunk] = asyncio.Queue(maxsize=2)
+    with caplog.at_level(logging.WARNING, logger="assistant.mic"):
+        for ms in (0, 80, 160):
+            _offer(queue, AudioChunk(b"\0\0", ms))
+    assert [queue.get_nowait().timestamp_ms for _ in range(2)] == [80, 160]
+    assert "fell behind" in caplog.text

@@ -117,3 +117,32 @@ def same_action(one: Intent, other: Intent) -> bool:
     return (one.name, one.entity_ids, rest(one)) == (
         other.name, other.entity_ids, rest(other)
     )  # fmt: skip
+
+
+def opposite_heard(
+    intent: Intent,
+    hearing: Hearing,
+    recognizer: HassilRecognizer,
+    drop: tuple[str, ...] = (),
+) -> str | None:
+    """A next-best transcript read as the opposite action on the same device, when
+    the action word of ``intent`` opened the sentence (where its probability says
+    nothing): "Lock the back door" may have been "Unlock the back door". None when
+    no alternative says otherwise, or the action word was heard later on."""
+    own = POLAR_INTENTS.get(intent.name, ())
+    if not own or not hearing.words or hearing.words[0][0] not in own:
+        return None
+    if any(hearing.word_probability(word) is not None for word in own):
+        return None  # heard after the first word too: its probability stands
+    for other in hearing.alternatives():
+        said = normalize(other.text, drop)
+        found = recognizer.recognize_normalized(said) if said else None
+        if (
+            found is not None
+            and found.name in POLAR_INTENTS
+            and found.name != intent.name
+            and set(found.entity_ids) & set(intent.entity_ids)
+        ):
+            _LOGGER.info("Next best transcript %r reads %s", said, found.name)
+            return said
+    return None

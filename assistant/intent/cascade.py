@@ -29,7 +29,7 @@ from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize, resolved
-from .alternatives import read_alternatives, same_action
+from .alternatives import opposite_heard, read_alternatives, same_action
 from .memory import Memory
 from .rules import HassilRecognizer
 from .things import Things
@@ -401,6 +401,8 @@ class Cascade:
         if not _publishes(response) and not response.confirm:
             return decision  # an answer, a refusal, a timer: nothing to undo
         unsure = unsure_word(intent, hearing, th.word)
+        if not unsure and hearing is not None and not response.confirm:
+            unsure = opposite_heard(intent, hearing, self.recognizer, self._drop)
         if unsure:
             _LOGGER.info("Unsure of the word %r: asking", unsure)
         act_at = th.act if act_at is None else act_at

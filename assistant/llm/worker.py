@@ -9,6 +9,7 @@ prefix is never evaluated twice. Requests and replies are small tuples over a pi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -26,6 +27,8 @@ from ..errors import AssistantError
 _LOGGER = logging.getLogger(__name__)
 
 _START_SECONDS = 60.0
+_NICE = 5
+"""The worker runs at a lower CPU priority than the audio it serves."""
 """Loading the model and evaluating the prefix: generous, it happens rarely."""
 
 
@@ -169,6 +172,8 @@ class LlmWorker:
 def serve(conn: Connection, model: str, threads: int) -> None:
     """Worker main loop (runs in the child process)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    with contextlib.suppress(OSError):  # capture and wake word come first on a
+        os.nice(_NICE)  # busy machine: model loading must not make the mic lose audio
     try:
         engine = _Engine(model, threads)
     except Exception as err:  # reported to the parent
