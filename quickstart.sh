@@ -18,10 +18,11 @@ esac
 # Debian packages: PortAudio (+ ALSA's PulseAudio plugin) for microphone and speaker,
 # Mosquitto as the broker; for the tests also espeak-ng, flite and festival (test
 # voices), PulseAudio
-# (virtual sound devices) and systemd-analyze; python3-venv where venv is missing.
+# (virtual sound devices), systemd-analyze and strace (the network-isolation test);
+# python3-venv where venv is missing.
 packages=(mosquitto libportaudio2 libasound2-plugins)
 if [ "$what" = test ]; then
-  packages+=(espeak-ng pulseaudio pulseaudio-utils systemd)
+  packages+=(espeak-ng pulseaudio pulseaudio-utils systemd strace)
   # the evaluation corpus's other voices (tests/corpus/apt-packages.txt)
   packages+=(espeak flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts)
 fi

@@ -171,6 +171,9 @@ class MqttConfig(_Section):
     client_id: str = "local-voice-assistant"
     discovery_prefix: str = "homeassistant"
     connect_timeout_seconds: float = Field(5.0, gt=0.0, le=120.0)
+    command_timeout_seconds: float = Field(2.0, gt=0.0, le=30.0)
+    """A command the broker has not acknowledged by then is withdrawn, never sent
+    later: the user hears that it failed, and that stays true."""
     discovery_settle_seconds: float = Field(2.0, ge=0.0, le=30.0)
     """How long to wait for retained discovery and state messages at start."""
     protocol: Literal["3.1.1", "5"] = "3.1.1"

@@ -113,10 +113,8 @@ def _topics(config: Mapping[str, Any]) -> list[tuple[str, Any]]:
 def _problem(component: str, config: Mapping[str, Any]) -> tuple[str, str] | None:
     """The first thing that makes ``config`` unusable, as (key, what is wrong)."""
     for key, value in _topics(config):
-        if not isinstance(value, str) or not value:
-            return key, "must be a non-empty string"
-        if "+" in value or "#" in value:
-            return key, f"'{value}' contains an MQTT wildcard"
+        if error := topic_problem(value):
+            return key, error
     required = _REQUIRED[component]
     if not any(config.get(key) for key in required):
         what = component.replace("_", " ")
@@ -133,6 +131,28 @@ def _problem(component: str, config: Mapping[str, Any]) -> tuple[str, str] | Non
     return _value_problem(config)
 
 
+MAX_TOPIC_BYTES = 65_535
+"""MQTT's limit on a topic's length in UTF-8."""
+
+
+def topic_problem(value: Any) -> str | None:
+    """What makes ``value`` unusable as a topic to publish or subscribe to (no
+    wildcards: one device's topics are exact), or None."""
+    if not isinstance(value, str) or not value:
+        return "must be a non-empty string"
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "is not valid UTF-8 (a lone surrogate)"
+    if size > MAX_TOPIC_BYTES:
+        return f"is {size} bytes long; MQTT allows {MAX_TOPIC_BYTES}"
+    if "\0" in value:
+        return "contains a NUL character"
+    if "+" in value or "#" in value:
+        return f"'{value[:80]}' contains an MQTT wildcard"
+    return None
+
+
 def _template_problem(value: Any) -> str | None:
     return validate_template(value) if isinstance(value, str) else "must be a string"
 
@@ -142,6 +162,10 @@ def _value_problem(config: Mapping[str, Any]) -> tuple[str, str] | None:
         value = config.get(key, 1)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return key, "must be a number"
+        if not -_HUGE < value < _HUGE:
+            return key, f"{value} is out of range"
+        if key in ("precision", "temp_step") and value < 0.01:
+            return key, "must be at least 0.01"
         if value <= 0 and key in (*_POSITIVE, *_WHITE_RANGE):
             return key, "must be greater than 0"
     for low, high in (("min_temp", "max_temp"), ("speed_range_min", "speed_range_max")):
@@ -240,14 +264,45 @@ def _parse(topic: str, prefix: str) -> tuple[str, str | None, str]:
     return parsed
 
 
+MAX_PAYLOAD_BYTES = 256 * 1024
+"""A discovery config beyond this is refused unread (real ones are a few KB)."""
+MAX_DEPTH = 16
+"""Objects and lists nested deeper than this are refused."""
+_HUGE = 1e12
+"""Numbers in a config must be finite and smaller than this."""
+
+
 def _load(topic: str, payload: bytes) -> dict[str, Any]:
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise DiscoveryError(
+            f"{topic}: payload is {len(payload)} bytes; at most {MAX_PAYLOAD_BYTES}"
+        )
     try:
-        data = json.loads(payload)
+        data = json.loads(payload, parse_constant=_no_constant)
     except (ValueError, RecursionError) as err:
         raise DiscoveryError(f"{topic}: invalid JSON ({err})") from None
     if not isinstance(data, dict):
         raise DiscoveryError(f"{topic}: payload is not a JSON object")
+    if _depth(data) > MAX_DEPTH:
+        raise DiscoveryError(f"{topic}: nested more than {MAX_DEPTH} levels deep")
     return data
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _depth(data: Any) -> int:
+    """How deeply ``data`` nests objects and lists (without recursion)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                items = value.values() if isinstance(value, dict) else value
+                stack.extend((item, level + 1) for item in items)
+    return deepest
 
 
 def entity_from_discovery(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import socket
 import time
 from collections.abc import Callable
@@ -67,6 +68,13 @@ class HomeAssistantMqtt:
         if will is not None:
             self._client.will_set(will[0], will[1], qos=_QOS, retain=True)
         self._client.reconnect_delay_set(1, 30)
+        self._client.max_inflight_messages_set(0)  # withdrawn messages hold no slot
+        # an exception in a callback is logged; it never ends the network thread,
+        # which would stop reconnecting for good
+        self._client.suppress_exceptions = True
+        self._client.enable_logger(logging.getLogger(f"{__name__}.paho"))
+        self._probe_topic = f"assistant/{cfg.client_id}/probe"
+        """Published to (empty, not retained) before commands: is the broker there?"""
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
@@ -186,26 +194,79 @@ class HomeAssistantMqtt:
     # -- publishing --------------------------------------------------------------
 
     async def publish(self, commands: list[Command]) -> None:
-        """Publish each command with QoS 1 and wait for the broker's acknowledgement."""
+        """Publish each command with QoS 1, within ``command_timeout_seconds``.
+
+        A round trip first shows the broker is answering: a frozen broker's kernel
+        still takes bytes, and would deliver them whenever it woke up. A command
+        not acknowledged in time is withdrawn from the client, so it is never sent
+        again on a reconnect after the user heard that it failed; with MQTT 5 it
+        also expires at the broker.
+        """
         if not self._client.is_connected():
             raise MqttError(
                 "mqtt-offline", f"not connected to the MQTT broker at {self.where}"
+            )
+        deadline = time.monotonic() + self._cfg.command_timeout_seconds
+        probe = self._client.publish(self._probe_topic, b"", qos=_QOS)
+        if not await self._acknowledged([probe], deadline):
+            raise MqttError(
+                "mqtt-publish",
+                f"broker at {self.where} did not answer; nothing was sent",
             )
         infos = []
         for command in commands:
             _LOGGER.info("Publishing %s %s", command.topic, command.payload)
             infos.append(
                 self._client.publish(
-                    command.topic, command.payload, qos=_QOS, retain=command.retain
+                    command.topic,
+                    command.payload,
+                    qos=_QOS,
+                    retain=command.retain,
+                    properties=self._expiry(),
                 )
             )
-        timeout = self._cfg.connect_timeout_seconds
+        if not await self._acknowledged(infos, deadline):
+            lost = [
+                c for c, i in zip(commands, infos, strict=True) if not i.is_published()
+            ]
+            raise MqttError(
+                "mqtt-publish",
+                f"broker at {self.where} did not acknowledge "
+                + ", ".join(f"{c.payload} on {c.topic}" for c in lost)
+                + " in time; withdrawn",
+            )
+
+    async def _acknowledged(self, infos: list[Any], deadline: float) -> bool:
+        """Wait for the broker's acknowledgements until ``deadline``; what is still
+        unacknowledged then is withdrawn from the client's queue."""
         for info in infos:
-            await asyncio.to_thread(info.wait_for_publish, timeout)
-            if not info.is_published():
-                raise MqttError(
-                    "mqtt-publish", f"broker at {self.where} did not acknowledge"
-                )
+            left = deadline - time.monotonic()
+            if left > 0 and not info.is_published():
+                await asyncio.to_thread(_wait_for_publish, info, left)
+        late = [info for info in infos if not info.is_published()]
+        if late:
+            self._withdraw(late)
+        return not late
+
+    def _withdraw(self, infos: list[Any]) -> None:
+        """Forget unacknowledged messages, so paho never re-sends them. paho has no
+        public call for it: its outgoing queue and that queue's lock are used."""
+        client = self._client
+        with client._out_message_mutex:
+            for info in infos:
+                client._out_messages.pop(info.mid, None)
+
+    def _expiry(self) -> Any:
+        if self._cfg.protocol != "5":
+            return None
+        from paho.mqtt.packettypes import PacketTypes
+        from paho.mqtt.properties import Properties
+
+        properties = Properties(PacketTypes.PUBLISH)
+        properties.MessageExpiryInterval = max(
+            1, math.ceil(self._cfg.command_timeout_seconds)
+        )
+        return properties
 
     # -- paho callbacks (network thread) -----------------------------------------
 
@@ -303,3 +364,8 @@ class HomeAssistantMqtt:
                 self._on_devices_changed()
 
         self._loop.call_later(0.05, notify)
+
+
+def _wait_for_publish(info: Any, timeout: float) -> None:
+    with contextlib.suppress(RuntimeError, ValueError):  # queued while disconnected
+        info.wait_for_publish(timeout)

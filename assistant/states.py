@@ -282,6 +282,7 @@ class DeviceRegistry:
         left out of a new device announcement) are removed first, unless one of
         ``entities`` is the same by ``unique_id``. Returns (as stored, removed).
         """
+        entities = [e for e in entities if not self._taken(topic, e)]
         sources = {entity.source for entity in entities}
         stale = [
             old
@@ -291,6 +292,31 @@ class DeviceRegistry:
         for old in stale:
             self.remove(old.entity_id)
         return [self.upsert(entity) for entity in entities], stale
+
+    def _taken(self, topic: str, entity: Entity) -> bool:
+        """Whether another discovery topic owns ``entity``'s ``unique_id``: as in
+        Home Assistant, the first owner keeps it and the later config is ignored,
+        so a retained message on a topic of its own cannot take over a device."""
+        uid = entity.config.get("unique_id")
+        owner = next(
+            (
+                other
+                for other in self._entities.values()
+                if uid is not None
+                and other.source != "config"
+                and other.source.partition("#")[0] != topic
+                and other.domain is entity.domain
+                and other.config.get("unique_id") == uid
+            ),
+            None,
+        )
+        if owner is not None:
+            _LOGGER.warning(
+                "Ignoring %s from %s: unique_id %r belongs to %s from %s",
+                entity.name, topic, uid, owner.entity_id,
+                owner.source.partition("#")[0],
+            )  # fmt: skip
+        return owner is not None
 
     def _from_topic(self, topic: str) -> list[Entity]:
         return [

@@ -129,10 +129,13 @@ def subscriber(home: int) -> Iterator[Subscriber]:
     sub.close()
 
 
-def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m assistant ARGS`` as a user would, from the repository root."""
+def run_cli(
+    *args: str, timeout: float = 600, prefix: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m assistant ARGS`` as a user would, from the repository root
+    (under ``prefix``, a tracer say)."""
     return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
+        [*prefix, sys.executable, "-m", "assistant", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -132,7 +132,9 @@ def active_spans(
 class LiveAssistant:
     """`assistant run --json` in the background, its events and log lines collected."""
 
-    def __init__(self, config: Path, port: int, **extra_env: str) -> None:
+    def __init__(
+        self, config: Path, port: int, prefix: tuple[str, ...] = (), **extra_env: str
+    ) -> None:
         env = {
             **os.environ,
             "PULSE_SOURCE": f"{MIC_SINK}.monitor",
@@ -144,7 +146,7 @@ class LiveAssistant:
         self.log: list[str] = []
         self._cond = threading.Condition()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "run", "--config", str(config),
+            [*prefix, sys.executable, "-m", "assistant", "run", "--config", str(config),
              "--mqtt-host", "127.0.0.1", "--mqtt-port", str(port), "--json"],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True,
@@ -219,9 +221,11 @@ def write_config(folder: Path, extra: str = "") -> Path:
 
 
 @contextmanager
-def running(config: Path, port: int, **env: str) -> Iterator[LiveAssistant]:
+def running(
+    config: Path, port: int, prefix: tuple[str, ...] = (), **env: str
+) -> Iterator[LiveAssistant]:
     """`assistant run` ready to listen; stopped afterwards, whatever happens."""
-    assistant = LiveAssistant(config, port, **env)
+    assistant = LiveAssistant(config, port, prefix, **env)
     try:
         yield assistant.ready()
     finally:

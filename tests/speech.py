@@ -188,7 +188,10 @@ LIVE: dict[str, Utterance] = {
         "piper", "Hey Jarvis, what is the state of the living room thermostat?",
         (), "set to 19 degrees"),
     "wake_then_light": UTTERANCES[0],
-    "unlock": Utterance("piper", "Hey Jarvis, unlock the back door.", (), "sure"),
+    # "please": a sentence-first "unlock" right after the wake word is heard "I'm
+    # off" by Whisper tiny.en in most alignments (tests/corpus measures that)
+    "unlock": Utterance(
+        "piper", "Hey Jarvis, please unlock the back door.", (), "sure"),
     "yes": Utterance("piper", "Yes, please.", wake=False),
     "no": Utterance("piper", "No, thank you.", wake=False),
     "light_no_wake": next(u for u in UTTERANCES if u.text.startswith("Turn on")),

@@ -158,6 +158,27 @@ def test_policy_confirmation_still_asks(tmp_path: Path) -> None:
     assert cascade.decide("yes").response.commands
 
 
+def test_a_late_yes_asks_again(tmp_path: Path) -> None:
+    """The question went unanswered (the answer window closed): a "yes" after that
+    repeats the question rather than acting on it, or doing nothing."""
+    cascade, _ = _cascade(tmp_path)
+    asked = cascade.decide("unlock the back door")
+    cascade.cancel()
+    again = cascade.decide("yes")
+    assert again.asking and again.response.confirm == asked.response.confirm
+    assert [c.payload for c in cascade.decide("yes").response.commands] == ["UNLOCK"]
+    assert not cascade.decide("yes").asking  # nothing left to ask
+
+
+def test_a_late_yes_after_another_command_does_nothing(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    cascade.decide("unlock the back door")
+    cascade.cancel()
+    cascade.decide("turn on the kitchen light")
+    late = cascade.decide("yes")
+    assert not late.asking and not late.response.commands
+
+
 def _heard(text: str, *others: str) -> Hearing:
     more = tuple(Hearing(o, tuple((w, 0.9) for w in o.lower().split())) for o in others)
     return Hearing(

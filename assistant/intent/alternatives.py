@@ -89,6 +89,9 @@ def faithful(
     words = set(first)
     own = POLAR_INTENTS.get(reading.name, ())
     others = {w for n, ws in POLAR_INTENTS.items() if n != reading.name for w in ws}
+    domains = {entity_id.partition(".")[0] for entity_id in reading.entity_ids}
+    for domain in domains:  # "turn off the back door" unlocks it, as in HA
+        others -= set(_SAME_AS.get((domain, reading.name), ()))
     if words & (others - set(own) - {"of"}) or (
         "of" in words and reading.name == "HassTurnOn"
     ):
@@ -98,6 +101,18 @@ def faithful(
     if set(NUMBER.findall(said)) - set(NUMBER.findall(heard)):
         return "ask"
     return "act"
+
+
+_SAME_AS = {
+    ("lock", "HassUnlock"): ("off", "of"), ("lock", "HassLock"): ("on",),
+    ("cover", "HassOpen"): ("on",), ("cover", "HassClose"): ("off", "of"),
+    ("valve", "HassOpen"): ("on",), ("valve", "HassClose"): ("off", "of"),
+}  # fmt: skip
+"""On/off words that mean the same action on a lock, cover or valve: heard, they
+do not contradict it ("I'm off the back door" may be "unlock the back door"). They
+do not confirm it either: the reading is still asked. Home Assistant's intents do
+the same (homeassistant/components/intent/__init__.py, OnOffIntentHandler: "on =
+lock, off = unlock"; covers and valves open on HassTurnOn)."""
 
 
 def _alike(heard: list[str], said: list[str]) -> float:

@@ -127,6 +127,8 @@ class Cascade:
         self._drop = drop_leading
         self._question: _Question | None = None
         self._question_seconds = question_seconds
+        self._expired: _Question | None = None
+        """The last question nobody answered in time: a late "yes" asks it again."""
         self._things = Things()
         data = yaml.safe_load(CONVERSATION.read_text("utf-8"))
         self._conversation = Intents.from_dict(data)
@@ -150,10 +152,10 @@ class Cascade:
         """The question went unanswered: nothing is done."""
         if self._question is not None:
             _LOGGER.info("No answer to %r: cancelled", self._question.response.confirm)
-            self._question = None
+            self._expired, self._question = self._question, None
 
     def reset(self) -> None:
-        self._question = None
+        self._question = self._expired = None
         self.session.end()
         self.session.choice = None
 
@@ -181,8 +183,10 @@ class Cascade:
     def decide(self, text: str, hearing: Hearing | None = None) -> Decision:
         clean = normalize(text, self._drop)
         question, self._question = self._question, None
-        if question and time.monotonic() - question.at > self._question_seconds:
-            question = None
+        expired, self._expired = self._expired, None
+        now = time.monotonic()
+        if question and now - question.at > self._question_seconds:
+            question, expired = None, question
         if not clean:
             return Decision(Response(DIDNT_CATCH, success=False), path="conversation")
         said = self.answer_of(clean)
@@ -191,6 +195,12 @@ class Cascade:
         if said in ("stop", "no"):
             self.session.end()
             return Decision(Response("Okay."), path="conversation")
+        if said == "yes" and expired and now - expired.at < _ASK_AGAIN_SECONDS:
+            _LOGGER.info("A late yes: asking %r again", expired.response.confirm)
+            self._question = replace(expired, at=now)  # never acted on unasked
+            return Decision(
+                expired.response, expired.intent, "conversation", asking=True
+            )
         if said == "yes":  # nothing was asked: nothing to do
             return Decision(Response("Okay."), path="conversation")
         choice, self.session.choice = self.session.choice, None
@@ -449,6 +459,8 @@ class Cascade:
 
 
 _DOUBTFUL = 0.8
+_ASK_AGAIN_SECONDS = 120.0
+"""A "yes" this long after an unanswered question asks it again; later, nothing."""
 _LEARNED = ("llm", "fuzzy", "alternative")
 """Paths whose phrasing a "yes" teaches (the sentence rules know theirs)."""
 

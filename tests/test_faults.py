@@ -1,0 +1,109 @@
+"""Faults with a real Mosquitto: a command the user heard fail never arrives later.
+
+The broker is frozen (SIGSTOP), not stopped: its kernel still accepts bytes, so a
+command written to the socket would be delivered when it wakes up. Then a forced
+reconnect, where a client library re-sends what was never acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.broker import free_port, mosquitto_config
+
+from .conftest import Subscriber, _wait_port, publish_retained
+from .home import COMMAND_TOPICS, DISCOVERY, STATES
+from .live import write_config
+
+FAILED = "Sorry, I could not reach your devices."
+QUIET_SECONDS = 60.0
+"""How long after the broker wakes up no withdrawn command may arrive."""
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    port = free_port()
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(mosquitto_config(port))
+    proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stderr=subprocess.DEVNULL)
+    try:
+        _wait_port(port)
+        messages = {topic: json.dumps(config) for topic, config in DISCOVERY.items()}
+        publish_retained(port, {**messages, **STATES})
+        yield port, proc
+    finally:
+        proc.send_signal(signal.SIGCONT)
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+@pytest.fixture
+async def assistant(
+    broker: tuple[int, subprocess.Popen[bytes]], tmp_path: Path
+) -> AsyncIterator[Any]:
+    from assistant.app import build_assistant
+    from assistant.config import load_config
+
+    port, _ = broker
+    config = write_config(
+        tmp_path,
+        f'[mqtt]\nhost = "127.0.0.1"\nport = {port}\nclient_id = "fault-test"\n'
+        "command_timeout_seconds = 1.5\n[llm]\nenabled = false\n",
+    )
+    built = await build_assistant(load_config(config), audio=False, speech=False)
+    try:
+        yield built
+    finally:
+        await built.close()
+
+
+def _take_over_client_id(port: int, client_id: str) -> None:
+    """Mosquitto drops a client when another connects with its id: the assistant's
+    client reconnects, where unacknowledged messages would be sent again."""
+    import paho.mqtt.client as paho
+
+    intruder = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id)
+    intruder.connect("127.0.0.1", port, 30)
+    intruder.loop_start()
+    time.sleep(0.5)
+    intruder.disconnect()
+    intruder.loop_stop()
+
+
+async def test_a_command_that_failed_never_arrives_later(
+    broker: tuple[int, subprocess.Popen[bytes]], assistant: Any
+) -> None:
+    port, proc = broker
+    pipeline = assistant.pipeline
+    commands = Subscriber(port, COMMAND_TOPICS)
+    try:
+        asked = await pipeline.run_text("unlock the back door")
+        assert asked.response == "Are you sure you want to unlock the back door?"
+        proc.send_signal(signal.SIGSTOP)
+        started = time.monotonic()
+        answered = await pipeline.run_text("yes")
+        plain = await pipeline.run_text("turn on the kitchen light")
+        took = time.monotonic() - started
+        assert (answered.response, plain.response) == (FAILED, FAILED)
+        assert answered.commands == [] and plain.commands == []
+        assert took < 2 * 1.5 + 2.0, took  # each within its deadline
+        proc.send_signal(signal.SIGCONT)
+        woke = time.monotonic()
+        await asyncio.sleep(3)
+        await asyncio.to_thread(_take_over_client_id, port, "fault-test")
+        await asyncio.sleep(QUIET_SECONDS - (time.monotonic() - woke))
+        assert commands.settle(0) == []
+        again = await pipeline.run_text("turn on the kitchen light")
+        assert again.response == "Turning on the kitchen light."
+        assert commands.wait_for(1) == [("t/kitchen/light/set", "ON")]
+    finally:
+        commands.close()
