@@ -171,6 +171,8 @@ class MqttConfig(_Section):
     client_id: str = "local-voice-assistant"
     discovery_prefix: str = "homeassistant"
     connect_timeout_seconds: float = Field(5.0, gt=0.0, le=120.0)
+    reconnect_max_seconds: float = Field(5.0, ge=1.0, le=300.0)
+    """The longest wait between reconnection attempts (it starts at 1 s)."""
     command_timeout_seconds: float = Field(2.0, gt=0.0, le=30.0)
     """A command the broker has not acknowledged by then is withdrawn, never sent
     later: the user hears that it failed, and that stays true."""

@@ -67,7 +67,7 @@ class HomeAssistantMqtt:
             self._set_tls()
         if will is not None:
             self._client.will_set(will[0], will[1], qos=_QOS, retain=True)
-        self._client.reconnect_delay_set(1, 30)
+        self._client.reconnect_delay_set(1, max(1, round(cfg.reconnect_max_seconds)))
         self._client.max_inflight_messages_set(0)  # withdrawn messages hold no slot
         # an exception in a callback is logged; it never ends the network thread,
         # which would stop reconnecting for good

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import math
+import operator
+import time
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 __all__ = ["render_template", "validate_template"]
@@ -92,7 +96,53 @@ def _from_json(value: Any, default: Any = _NO_DEFAULT) -> Any:
         return _fallback(value, default, "from_json")
 
 
-_ENV = ImmutableSandboxedEnvironment(extensions=["jinja2.ext.loopcontrols"])
+MAX_STEPS = 10_000
+"""Loop steps over ``range()`` one render may take, all loops together."""
+MAX_SECONDS = 0.05
+"""How long one render may run its loops."""
+MAX_OUTPUT = 65_536
+"""Characters a render may produce (and a ``*`` repetition may build)."""
+_MAX_EXPONENT = 1_000
+_MAX_BITS = 65_536
+
+_BUDGET: contextvars.ContextVar[list[float]] = contextvars.ContextVar("budget")
+
+
+class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
+    """jinja2's sandbox, with the caps it lacks: on powers, on repetition and on
+    loops (a nested ``range()`` or ``9**9999999`` must not stall the service)."""
+
+    intercepted_binops = frozenset(["**", "*"])
+
+    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        if op == "**":
+            if isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
+                raise SecurityError(f"exponent {right} is over {_MAX_EXPONENT}")
+            if isinstance(left, int) and left.bit_length() * abs(right) > _MAX_BITS:
+                raise SecurityError(f"a power over {_MAX_BITS} bits")
+            return operator.pow(left, right)
+        for text, times in ((left, right), (right, left)):
+            if (
+                isinstance(text, str | list | tuple)
+                and isinstance(times, int)
+                and len(text) * times > MAX_OUTPUT
+            ):
+                raise SecurityError(f"repetition over {MAX_OUTPUT} items")
+        return super().call_binop(context, op, left, right)
+
+
+def _range(*args: int) -> Any:
+    """``range()`` that counts against the render's budget."""
+    budget = _BUDGET.get(None)
+    for value in range(*args):
+        if budget is not None:
+            budget[0] += 1
+            if budget[0] > MAX_STEPS or time.monotonic() > budget[1]:
+                raise SecurityError(f"over {MAX_STEPS} loop steps or {MAX_SECONDS} s")
+        yield value
+
+
+_ENV = _BudgetedEnvironment(extensions=["jinja2.ext.loopcontrols"])
 _ENV.filters.update(
     float=_float,
     int=_int,
@@ -103,7 +153,7 @@ _ENV.filters.update(
     to_json=_to_json,
     from_json=_from_json,
 )
-_ENV.globals.update(float=_float, int=_int, iif=_iif)
+_ENV.globals.update(float=_float, int=_int, iif=_iif, range=_range)
 
 
 @lru_cache(maxsize=512)
@@ -121,5 +171,13 @@ def validate_template(source: str) -> str | None:
 
 
 def render_template(source: str, variables: Mapping[str, Any]) -> str:
-    """Render an HA template (cached by source); raises on any failure."""
-    return str(_template(source).render(variables)).strip()
+    """Render an HA template (cached by source); raises on any failure, and when
+    it goes over its budget (loop steps, time, output size)."""
+    token = _BUDGET.set([0.0, time.monotonic() + MAX_SECONDS])
+    try:
+        text = str(_template(source).render(variables)).strip()
+    finally:
+        _BUDGET.reset(token)
+    if len(text) > MAX_OUTPUT:
+        raise SecurityError(f"output over {MAX_OUTPUT} characters")
+    return text

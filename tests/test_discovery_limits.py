@@ -73,3 +73,30 @@ def test_a_unique_id_stays_with_its_first_topic(
         TOPIC, entities_from_discovery(TOPIC, json.dumps(again).encode()) or []
     )
     assert registry.entities()[0].config["command_topic"] == "home/front_door/cmd"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+     "{{ 9**9999999 }}", "{{ (9**1000)**1000 }}", "{{ 'a' * 10**8 }}",
+     "{{ [1] * 10**8 }}"],
+)  # fmt: skip
+def test_a_template_over_its_budget_fails_fast(source: str) -> None:
+    import time
+
+    from jinja2.exceptions import SecurityError
+
+    from assistant.templates import render_template
+
+    started = time.monotonic()
+    with pytest.raises(SecurityError):
+        render_template(source, {})
+    assert time.monotonic() - started < 1.0
+
+
+def test_templates_within_budget_still_work() -> None:
+    from assistant.templates import render_template
+
+    loop = "{% for i in range(3) %}{{ i * 2 }}{% endfor %}"
+    assert render_template(loop, {}) == "024"
+    assert render_template("{{ (value | float) ** 2 }}", {"value": "3"}) == "9.0"

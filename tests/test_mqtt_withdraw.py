@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import socket
 import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -100,9 +101,9 @@ def _length(conn: socket.socket) -> int:
 
 
 @pytest.fixture
-def stalling() -> StallingBroker:
+def stalling() -> Iterator[StallingBroker]:
     broker = StallingBroker("t/front_door/set")
-    yield broker  # type: ignore[misc]
+    yield broker
     broker.close()
 
 
