@@ -72,7 +72,7 @@ class HomeAssistantMqtt:
         # an exception in a callback is logged; it never ends the network thread,
         # which would stop reconnecting for good
         self._client.suppress_exceptions = True
-        self._client.enable_logger(logging.getLogger(f"{__name__}.paho"))
+        self._client.on_log = _paho_log
         self._probe_topic = f"assistant/{cfg.client_id}/probe"
         """Published to (empty, not retained) before commands: is the broker there?"""
         self._client.on_connect = self._on_connect
@@ -369,3 +369,9 @@ class HomeAssistantMqtt:
 def _wait_for_publish(info: Any, timeout: float) -> None:
     with contextlib.suppress(RuntimeError, ValueError):  # queued while disconnected
         info.wait_for_publish(timeout)
+
+
+def _paho_log(client: Any, userdata: Any, level: int, message: str) -> None:
+    """paho's own log: only the exceptions it caught in a callback matter here."""
+    if message.startswith("Caught exception"):
+        _LOGGER.error("MQTT callback failed: %s", message)

@@ -107,3 +107,62 @@ async def test_a_command_that_failed_never_arrives_later(
         assert commands.wait_for(1) == [("t/kitchen/light/set", "ON")]
     finally:
         commands.close()
+
+
+def _hostile() -> dict[str, str]:
+    """Retained discovery configs that once cut MQTT off, stalled the service or
+    took over a device; topics of their own, under the test home's prefix."""
+    lock = {"name": "Rogue", "cmd_t": "evil/set", "stat_t": "evil/state"}
+    deep: Any = 1
+    for _ in range(500):
+        deep = [deep]
+    configs: dict[str, Any] = {
+        "surrogate": {**lock, "stat_t": "evil/\udcff"},
+        "nul": {**lock, "stat_t": "evil/\0"},
+        "long": {**lock, "stat_t": "e" * 70_000},
+        "nan": '{"name": "Nan", "cmd_t": "evil/set", "position_open": NaN}',
+        "infinity": '{"name": "Inf", "cmd_t": "evil/set", "speed_range_max": Infinity}',
+        "deep": {**lock, "x": deep},
+        "huge": {**lock, "x": "x" * (10 * 1024 * 1024)},
+        "hijack": {**lock, "name": "Back Door", "uniq_id": "t_back_door"},
+        "template": {
+            **lock,
+            "name": "Slow Lock",
+            "val_tpl": "{% for i in range(99999) %}{% for j in "
+            "range(99999) %}{% endfor %}{% endfor %}",
+        },
+    }
+    return {
+        f"homeassistant/lock/hostile_{name}/config": (
+            config if isinstance(config, str) else json.dumps(config)
+        )
+        for name, config in configs.items()
+    }
+
+
+async def test_hostile_discovery_never_stops_the_service(
+    broker: tuple[int, subprocess.Popen[bytes]], assistant: Any
+) -> None:
+    port, _ = broker
+    hostile = _hostile()
+    publish_retained(port, hostile)
+    await asyncio.sleep(1.0)
+    await asyncio.to_thread(_take_over_client_id, port, "fault-test")
+    await asyncio.sleep(3.0)  # reconnected, every retained config delivered again
+    send = {"evil/state": "LOCKED"}  # the slow template's state: rendered, over budget
+    await asyncio.to_thread(publish_retained, port, send)
+    commands = Subscriber(port, [*COMMAND_TOPICS, "evil/set"])
+    try:
+        locked = await assistant.pipeline.run_text("lock the back door")
+        light = await assistant.pipeline.run_text("turn off the kitchen light")
+        assert (locked.response, light.response) == (
+            "Locking the back door.", "Turning off the kitchen light."
+        )  # fmt: skip
+        assert commands.wait_for(2) == [
+            ("t/back_door/set", "LOCK"), ("t/kitchen/light/set", "OFF")
+        ]  # fmt: skip
+        assert {e.name for e in assistant.registry.entities()} >= {"Back Door"}
+        assert "Rogue" not in {e.name for e in assistant.registry.entities()}
+    finally:
+        commands.close()
+        publish_retained(port, dict.fromkeys([*hostile, *send], ""))

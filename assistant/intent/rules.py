@@ -229,10 +229,9 @@ class HassilRecognizer:
         Whisper continues the style of its prompt: example sentences with the right
         names work better than a bare list of names (which it tends to repeat).
         """
-        entities = sorted(self._vocab.entities, key=lambda e: (e.name, e.entity_id))
-        phrases = [  # in a fixed order: the order discovery arrived in changes
-            _PROMPT_PHRASES[e.domain].format(name=e.name) for e in entities
-        ]  # what Whisper hears
+        phrases = [
+            _PROMPT_PHRASES[e.domain].format(name=e.name) for e in self._vocab.entities
+        ]
         areas = sorted({e.area for e in self._vocab.entities if e.area})
         if areas:
             phrases.append(f"Turn off the lights in the {areas[0]}.")
