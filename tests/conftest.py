@@ -6,12 +6,14 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,25 @@ def broker_port() -> Iterator[int]:
         finally:
             proc.terminate()
             proc.wait(timeout=5)
+
+
+@contextmanager
+def own_broker(
+    folder: Path, retained: dict[str, str]
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """A Mosquitto of this test's own (to stop or freeze), with ``retained`` set."""
+    port = free_port()
+    conf = folder / "mosquitto.conf"
+    conf.write_text(mosquitto_config(port))
+    proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stderr=subprocess.DEVNULL)
+    try:
+        _wait_port(port)
+        publish_retained(port, retained)
+        yield port, proc
+    finally:
+        proc.send_signal(signal.SIGCONT)  # a frozen broker cannot end
+        proc.terminate()
+        proc.wait(timeout=5)
 
 
 def mqtt_client(port: int, name: str) -> Any:

@@ -6,35 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assistant.broker import free_port, mosquitto_config
 from assistant.config import MqttConfig
 from assistant.devices import DeviceRegistry
 from assistant.mqtt import HomeAssistantMqtt
 
-from .conftest import Subscriber, _wait_port, publish_retained, run_cli
+from .conftest import Subscriber, own_broker, publish_retained, run_cli
 from .homes import TASMOTA, Z2M_LAMP, ZIGBEE
 from .speech import BRIDGES
 
 
 @pytest.fixture
 def bridge_broker(tmp_path: Path) -> Iterator[int]:
-    port = free_port()
-    conf = tmp_path / "mosquitto.conf"
-    conf.write_text(mosquitto_config(port))
-    proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stderr=subprocess.DEVNULL)
-    try:
-        _wait_port(port)
-        publish_retained(port, {**ZIGBEE, **TASMOTA})
+    with own_broker(tmp_path, {**ZIGBEE, **TASMOTA}) as (port, _):
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
 
 
 CASES = {

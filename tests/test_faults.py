@@ -18,9 +18,7 @@ from typing import Any
 
 import pytest
 
-from assistant.broker import free_port, mosquitto_config
-
-from .conftest import Subscriber, _wait_port, publish_retained
+from .conftest import Subscriber, own_broker, publish_retained
 from .home import COMMAND_TOPICS, DISCOVERY, STATES
 from .live import write_config
 
@@ -31,19 +29,9 @@ QUIET_SECONDS = 60.0
 
 @pytest.fixture
 def broker(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    port = free_port()
-    conf = tmp_path / "mosquitto.conf"
-    conf.write_text(mosquitto_config(port))
-    proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stderr=subprocess.DEVNULL)
-    try:
-        _wait_port(port)
-        messages = {topic: json.dumps(config) for topic, config in DISCOVERY.items()}
-        publish_retained(port, {**messages, **STATES})
-        yield port, proc
-    finally:
-        proc.send_signal(signal.SIGCONT)
-        proc.terminate()
-        proc.wait(timeout=5)
+    messages = {topic: json.dumps(config) for topic, config in DISCOVERY.items()}
+    with own_broker(tmp_path, {**messages, **STATES}) as started:
+        yield started
 
 
 @pytest.fixture
