@@ -57,11 +57,27 @@ fi
 # openWakeWord is installed without its pinned tflite-runtime (broken with numpy 2, no
 # wheels for new Pythons); the assistant runs its models with ai-edge-litert instead.
 .venv/bin/python -m pip install -q --no-deps "openwakeword==0.6.0"
-# llama-cpp-python is compiled here the first time (5-8 minutes on a 2-core machine).
-if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
-  echo "quickstart: building llama-cpp-python (several minutes, once)" >&2
+# llama-cpp-python has no wheel on PyPI: it is compiled here once (5-8 minutes on a
+# 2-core machine) into a wheel folder of its own, which later venvs reuse. On x86 it
+# is built for AVX2 rather than for this exact CPU (GGML_NATIVE=OFF): a native build
+# uses Intel AMX where the CPU reports it, and AMX crashes (SIGSEGV at the first
+# evaluation) in virtual machines that report AMX without enabling it.
+llama="llama-cpp-python==0.3.36"
+wheels="${ASSISTANT_WHEEL_DIR:-$HOME/.cache/assistant/wheels}"
+if ! ls "$wheels"/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1; then
+  echo "quickstart: building $llama (several minutes, once) into $wheels" >&2
+  cmake_args=""
+  case "$(uname -m)" in x86_64|amd64|i?86) cmake_args="-DGGML_NATIVE=OFF" ;; esac
+  CMAKE_ARGS="$cmake_args" .venv/bin/python -m pip wheel -q --no-deps --no-cache-dir \
+    -w "$wheels" "$llama"
 fi
-.venv/bin/python -m pip install -q -e ".[test]"
+stamp=.venv/.llama-from-wheel-folder  # a venv made before this folder existed
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --force-reinstall --no-deps --find-links "$wheels" \
+    --only-binary llama-cpp-python "$llama"
+  touch "$stamp"
+fi
+.venv/bin/python -m pip install -q --find-links "$wheels" -e ".[test]"
 .venv/bin/assistant models fetch
 
 if [ "$what" = demo ]; then
