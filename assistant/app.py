@@ -300,7 +300,7 @@ def warn_unknown_devices(cfg: Config, registry: DeviceRegistry) -> None:
 
 def _warm(llm: LlmUnderstanding) -> None:
     try:
-        llm.worker.warm()
+        llm.warm()
     except AssistantError as err:
         _LOGGER.error("%s", err)
 

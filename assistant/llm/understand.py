@@ -26,10 +26,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from ..devices import Domain, Entity, EntityState
 from ..intent import Intent, normalize
+from .narrow import (
+    MAX_CANDIDATES,
+    device_list,
+    kind_relevant,
+    mentions,
+    name_of,
+    narrow,
+    overlap,
+    stem,
+)
 from .worker import LlmError, LlmWorker
 
 _LOGGER = logging.getLogger(__name__)
@@ -85,7 +93,6 @@ _EVIDENCE: dict[Domain, re.Pattern[str]] = {
 }  # fmt: skip
 """Words without which a device of these kinds is never the model's pick."""
 _NAME_WEIGHT = 1.5
-_STOPWORDS = {"the", "a", "an", "in", "on", "of", "room", "my"}
 
 _KIND_WORDS: dict[str, Domain] = {
     "light": Domain.LIGHT, "lights": Domain.LIGHT, "lamp": Domain.LIGHT,
@@ -131,10 +138,6 @@ class Understanding:
     """Tokens llama.cpp evaluated for this utterance (the cached prefix excluded)."""
 
 
-def _name(entity: Entity) -> str:
-    return normalize(entity.name)
-
-
 class LlmUnderstanding:
     def __init__(
         self,
@@ -152,6 +155,9 @@ class LlmUnderstanding:
         self._answer_tokens = answer_tokens
         self._devices: list[Entity] = []
         self._prior: dict[str, float] = {}
+        self._fit = (0, 0)
+        """Devices the prompt lists, of the devices there are."""
+        self._told = (0, 0)
 
     def update_devices(self, entities: Iterable[Entity]) -> None:
         """New prompt prefix from the user's own devices (evaluated on next use)."""
@@ -160,9 +166,8 @@ class LlmUnderstanding:
         self.worker.set_prefix(self._prefix())
 
     def _prefix(self) -> str:
-        devices = ", ".join(
-            f"{_name(e)} ({normalize(e.area or 'home')})" for e in self._devices
-        )
+        devices, fitted = device_list(self._devices)
+        self._fit = (fitted, len(self._devices))
         lines = [
             "A smart home assistant turns what people say into one device command.",
             "",
@@ -175,9 +180,27 @@ class LlmUnderstanding:
             seen.add(entity.domain)
             said, action = _EXAMPLES[entity.domain]
             area = normalize(entity.area or "house")
-            lines += ["", f"Said: {said.format(area=area, name=_name(entity))}",
-                      f"Device: {_name(entity)}", f"Action: {action}"]  # fmt: skip
+            lines += ["", f"Said: {said.format(area=area, name=name_of(entity))}",
+                      f"Device: {name_of(entity)}", f"Action: {action}"]  # fmt: skip
         return "\n".join(lines) + "\n"
+
+    def warm(self) -> None:
+        """Start the model with the current prompt now, not on the first request."""
+        self._tell_size()
+        self.worker.warm()
+
+    def _tell_size(self) -> None:
+        """Warn when the home is more than the prompt holds: when it is first used
+        with these devices, not as each of them is announced."""
+        fitted, total = self._fit
+        if fitted < total and self._fit != self._told:
+            _LOGGER.warning(
+                "LLM: the home's %d devices are more than its prompt holds (about "
+                "%d fit the model's context): it names the rooms instead, and each "
+                "request is narrowed to the %d devices its words fit best",
+                total, fitted, MAX_CANDIDATES,
+            )  # fmt: skip
+        self._told = self._fit
 
     # -- understanding -----------------------------------------------------------
 
@@ -191,13 +214,15 @@ class LlmUnderstanding:
             return True
         # "close up the garage for the night": a known device among other words
         room = self._in_rooms(name)
-        return room is not self._devices or any(_mentions(name, _name(e)) for e in room)
+        named = any(mentions(name, name_of(e)) for e in room)
+        return room is not self._devices or named
 
     def understand(self, text: str, only: Iterable[str] = ()) -> Understanding:
         """Rank device actions for ``text`` (limited to entity ids ``only``)."""
         clean = normalize(text)
         if not clean:
             return Understanding()
+        self._tell_size()
         if not self._devices or _NOT_FOR_DEVICES.search(clean):
             return self._chat(text)
         allowed = set(only)
@@ -207,7 +232,7 @@ class LlmUnderstanding:
             candidates = [e for e in self._devices if e.entity_id in allowed]
         else:
             room = self._in_rooms(clean)
-            by_name = [e for e in room if _mentions(clean, _name(e))]
+            by_name = [e for e in room if mentions(clean, name_of(e))]
             kinds = {d for w, d in _KIND_WORDS.items() if w in clean.split()}
             of_kind = [e for e in by_name or room if e.domain in kinds]
             if len(of_kind) > 1 and room is self._devices and not by_name:
@@ -219,6 +244,8 @@ class LlmUnderstanding:
                     e for e in candidates
                     if e.domain not in _EVIDENCE or _EVIDENCE[e.domain].search(clean)
                 ] or candidates  # fmt: skip
+        relevant = kind_relevant(clean, _KIND_WORDS, _EVIDENCE)
+        candidates = narrow(clean, candidates, relevant)  # a big home: its best few
         try:
             ranked, evaluated = self._rank_devices(clean, candidates, named)
         except LlmError as err:
@@ -246,7 +273,7 @@ class LlmUnderstanding:
             )
         if len(ranked) > 1 and best_score - ranked[1][0] < self._min_margin:
             first, second = best, ranked[1][1]
-            question = f"Did you mean the {_name(first)} or the {_name(second)}?"
+            question = f"Did you mean the {name_of(first)} or the {name_of(second)}?"
             return Understanding(
                 question=question,
                 options=(first.entity_id, second.entity_id),
@@ -265,7 +292,7 @@ class LlmUnderstanding:
         return Understanding(intent=intent, evaluated=evaluated + more)
 
     def _which(self, devices: list[Entity]) -> Understanding:
-        names = [f"the {_name(e)}" for e in devices[:4]]
+        names = [f"the {name_of(e)}" for e in devices[:4]]
         listed = ", ".join(names[:-1]) + f" or {names[-1]}"
         return Understanding(
             question=f"Which one: {listed}?",
@@ -275,7 +302,7 @@ class LlmUnderstanding:
     def _in_rooms(self, clean: str) -> list[Entity]:
         """The devices of the rooms the words name; all of them if none is named."""
         areas = {normalize(e.area) for e in self._devices if e.area}
-        named = [a for a in areas if _mentions(clean, a)]
+        named = [a for a in areas if mentions(clean, a)]
         if not named:
             return self._devices
         return [e for e in self._devices if e.area and normalize(e.area) in named]
@@ -285,7 +312,7 @@ class LlmUnderstanding:
     ) -> tuple[list[tuple[float, Entity]], int]:
         if len(devices) == 1 and named:
             return [(self._min_score, devices[0])], 0
-        options = [f" {_name(e)}\n" for e in devices]
+        options = [f" {name_of(e)}\n" for e in devices]
         evaluated = 0
         table = self._prior  # devices may change meanwhile: keep this one
         missing = [o for o in options if o not in table]
@@ -294,10 +321,10 @@ class LlmUnderstanding:
             table.update(zip(missing, prior.logprobs, strict=True))
         scores = self.worker.score(f"\nSaid: {clean}\nDevice:", options)
         evaluated += scores.evaluated
-        heard = {_stem(w) for w in clean.split()}
+        heard = {stem(w) for w in clean.split()}
         ranked = sorted(
             (
-                (lp - table[o] + _NAME_WEIGHT * _overlap(heard, e), e)
+                (lp - table[o] + _NAME_WEIGHT * overlap(heard, e), e)
                 for lp, o, e in zip(scores.logprobs, options, devices, strict=True)
             ),
             key=lambda pair: pair[0],
@@ -309,10 +336,10 @@ class LlmUnderstanding:
         """The most likely action on ``entity`` for ``clean``, as an intent."""
         actions = ACTIONS[entity.domain]
         scores = self.worker.score(
-            f"\nSaid: {clean}\nDevice: {_name(entity)}\nAction:",
+            f"\nSaid: {clean}\nDevice: {name_of(entity)}\nAction:",
             [f" {phrase}\n" for phrase, _ in actions],
         )
-        own = set(_name(entity).split()) | set(normalize(entity.area or "").split())
+        own = set(name_of(entity).split()) | set(normalize(entity.area or "").split())
         bare = " ".join(w for w in clean.split() if w not in own)  # "study" is a room
         cued = {a for pattern, a in _CUES if pattern.search(bare)}
         if entity.domain == Domain.FAN:  # a fan cools: "hot" turns it on
@@ -374,22 +401,6 @@ class LlmUnderstanding:
         return Understanding(
             answer=first_sentence(answer.text), evaluated=answer.evaluated
         )
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") else word
-
-
-def _overlap(heard: set[str], entity: Entity) -> int:
-    """Words of the device's name that were said ("back" for the back door)."""
-    return len(heard & {_stem(w) for w in _name(entity).split()} - _STOPWORDS)
-
-
-def _mentions(clean: str, phrase: str) -> bool:
-    """``phrase`` is in ``clean`` as whole words, allowing a slight mishearing."""
-    if re.search(rf"\b{re.escape(phrase)}\b", clean):
-        return True
-    return fuzz.partial_ratio(phrase, clean) >= 90 and len(phrase) >= 5
 
 
 def first_sentence(text: str, limit: int = 160) -> str:

@@ -27,14 +27,21 @@ from ..errors import AssistantError
 _LOGGER = logging.getLogger(__name__)
 
 _START_SECONDS = 60.0
+"""Loading the model and evaluating the prefix: generous, it happens rarely."""
 _NICE = 5
 """The worker runs at a lower CPU priority than the audio it serves."""
-"""Loading the model and evaluating the prefix: generous, it happens rarely."""
+_CONTEXT_TOKENS = 2048
+_REQUEST_TOKENS = 512
+"""Kept free after the prefix for one request: its words, a candidate, a reply."""
 
 
 class LlmError(AssistantError):
     def __init__(self, message: str) -> None:
         super().__init__("llm", message)
+
+
+class _WorkerDied(LlmError):
+    """The worker process ended (a crash in llama.cpp): another is started."""
 
 
 @dataclass(frozen=True)
@@ -98,8 +105,8 @@ class LlmWorker:
     def _request(self, message: tuple[Any, ...]) -> Any:
         with self._lock:
             for attempt in (1, 2):
-                conn = self._ready()
                 try:
+                    conn = self._ready()
                     conn.send(message)
                     if not conn.poll(self.timeout_seconds):
                         _LOGGER.warning(
@@ -109,7 +116,7 @@ class LlmWorker:
                         self._stop()
                         raise LlmError("the language model took too long")
                     kind, *payload = conn.recv()
-                except (EOFError, OSError, BrokenPipeError) as err:
+                except (EOFError, OSError, _WorkerDied) as err:
                     _LOGGER.warning("LLM worker died (%s): restarting it", err)
                     self._stop()
                     if attempt == 2:
@@ -126,11 +133,17 @@ class LlmWorker:
             self._start()
         assert self._conn is not None
         if self._sent_prefix != self._prefix:
-            self._conn.send(("prefix", self._prefix))
-            if not self._conn.poll(_START_SECONDS):
+            try:
+                self._conn.send(("prefix", self._prefix))
+                if not self._conn.poll(_START_SECONDS):
+                    self._stop()
+                    raise LlmError("the language model did not start")
+                kind, *payload = self._conn.recv()
+            except (EOFError, OSError) as err:  # it died loading or evaluating
                 self._stop()
-                raise LlmError("the language model did not start")
-            kind, *payload = self._conn.recv()
+                raise _WorkerDied(
+                    f"the language model worker died reading its prompt ({err!r})"
+                ) from err
             if kind == "error":
                 self._stop()
                 raise LlmError(str(payload[0]))
@@ -196,7 +209,7 @@ class _Engine:
 
         self._llm = Llama(
             model_path=model,
-            n_ctx=2048,
+            n_ctx=_CONTEXT_TOKENS,
             n_batch=128,  # llama.cpp keeps logits for a whole batch: 25 MB, not 100
             n_threads=1,  # generation: llama.cpp threads busy-wait
             n_threads_batch=threads,
@@ -221,7 +234,14 @@ class _Engine:
 
     def _set_prefix(self, text: str) -> int:
         llm = self._llm
-        self._prefix = llm.tokenize(text.encode(), add_bos=True, special=False)
+        prefix = llm.tokenize(text.encode(), add_bos=True, special=False)
+        budget = _CONTEXT_TOKENS - _REQUEST_TOKENS
+        if len(prefix) > budget:  # llama_decode would fail on every request
+            raise ValueError(
+                f"the prompt prefix has {len(prefix)} tokens, over the {budget} "
+                f"that the model's {_CONTEXT_TOKENS}-token context leaves"
+            )
+        self._prefix = prefix
         llm.reset()
         llm.eval(self._prefix)
         return len(self._prefix)
