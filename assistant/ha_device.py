@@ -192,6 +192,8 @@ class AssistantLink:
         self.topics = DeviceTopics(ha.base_topic or default_base_topic(mqtt.client_id))
         self._service = service
         self._messenger: Messenger | None = None
+        self._hermes_pending: tuple[str, str] | None = None
+        """The Hermes intent of the command under way, sent when its action ends."""
         self.controls: Controls | None = None
         self._states: dict[str, str] = {
             "state": "idle",
@@ -245,27 +247,40 @@ class AssistantLink:
         self._messenger.publish_message(
             self.topics.events, event_payload(event, time.time())
         )
-        if (
-            event.type == EventType.INTENT_END
-            and self._ha.hermes
-            and event.data["intent"]
-        ):
-            intent = event.data["intent"]
-            topic, payload = intent_message(
-                intent["name"],
-                intent["slots"],
-                float(event.data.get("confidence", 1.0)),
-                str(event.data.get("text", "")),
-                site_id=self._ha.site_id,
-                session_id=str(uuid.uuid4()),
-            )
-            self._messenger.publish_message(topic, payload)
+        if self._ha.hermes:
+            self._hermes(event)
         if self._exposed:
             for key, value in state_update(event).items():
                 self._states[key] = value
                 self._messenger.publish_message(
                     self.topics.state(key), value, retain=True
                 )
+
+    def _hermes(self, event: PipelineEvent) -> None:
+        """The Hermes intent goes out once the action is done, never for one that
+        failed: Home Assistant's snips integration and Node-RED act on it, so it
+        must not arrive after the user heard "Sorry, I could not reach your
+        devices" (as a message queued for a frozen broker would)."""
+        if event.type == EventType.INTENT_END:
+            intent = event.data["intent"]
+            self._hermes_pending = (
+                intent_message(
+                    intent["name"],
+                    intent["slots"],
+                    float(event.data.get("confidence", 1.0)),
+                    str(event.data.get("text", "")),
+                    site_id=self._ha.site_id,
+                    session_id=str(uuid.uuid4()),
+                )
+                if intent
+                else None
+            )
+        elif event.type == EventType.ERROR:
+            self._hermes_pending = None
+        elif event.type == EventType.ACTION_END and self._hermes_pending:
+            assert self._messenger is not None
+            self._messenger.publish_message(*self._hermes_pending)
+            self._hermes_pending = None
 
     def set_state(self, key: str, value: str) -> None:
         self._states[key] = value

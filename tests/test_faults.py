@@ -73,9 +73,12 @@ async def test_a_command_that_failed_never_arrives_later(
     port, proc = broker
     pipeline = assistant.pipeline
     commands = Subscriber(port, COMMAND_TOPICS)
+    intents = Subscriber(port, ["hermes/intent/#"])  # what Node-RED or HA act on
+    unlock = "hermes/intent/HassUnlock"
     try:
         asked = await pipeline.run_text("unlock the back door")
         assert asked.response == "Are you sure you want to unlock the back door?"
+        assert [topic for topic, _ in intents.wait_for(1)] == [unlock]
         proc.send_signal(signal.SIGSTOP)
         started = time.monotonic()
         answered = await pipeline.run_text("yes")
@@ -90,11 +93,16 @@ async def test_a_command_that_failed_never_arrives_later(
         await asyncio.to_thread(_take_over_client_id, port, "fault-test")
         await asyncio.sleep(QUIET_SECONDS - (time.monotonic() - woke))
         assert commands.settle(0) == []
+        assert [topic for topic, _ in intents.settle(0)] == [unlock]  # no failed one
         again = await pipeline.run_text("turn on the kitchen light")
         assert again.response == "Turning on the kitchen light."
         assert commands.wait_for(1) == [("t/kitchen/light/set", "ON")]
+        assert [topic for topic, _ in intents.wait_for(2)] == [
+            unlock, "hermes/intent/HassTurnOn"
+        ]  # fmt: skip
     finally:
         commands.close()
+        intents.close()
 
 
 def _hostile() -> dict[str, str]:
