@@ -197,18 +197,43 @@ def _print_result(name: str, result: Any, as_json: bool) -> None:
         print("  (no wake word)")
 
 
+def _print_failure(name: str, err: AssistantError, as_json: bool) -> None:
+    if as_json:
+        error = {"code": err.code, "message": err.message}
+        print(json.dumps({"file": name, "error": error}), flush=True)
+    else:
+        print(f"{name}: error: {err.message}", flush=True)
+
+
 async def _process(args: argparse.Namespace) -> int:
+    """Every readable file runs; one that cannot be read or processed gets an
+    error line (an ``"error"`` object with --json) and exit status 1."""
     from .app import build_assistant
     from .audio import read_wav, write_wav
 
     cfg = _config(args)
-    audio = [
-        (path, read_wav(path)) for path in args.files
-    ]  # all readable before acting
-    assistant = await build_assistant(cfg)
+    audio: list[tuple[Path, bytes | AssistantError]] = []
+    for path in args.files:  # all read before any acts
+        try:
+            audio.append((path, read_wav(path)))
+        except AssistantError as err:
+            audio.append((path, err))
+    failed = 0
+    readable = any(isinstance(pcm, bytes) for _, pcm in audio)
+    assistant = await build_assistant(cfg) if readable else None
     try:
         for index, (path, pcm) in enumerate(audio):
-            result = await assistant.pipeline.run_audio(pcm)
+            if isinstance(pcm, AssistantError):
+                failed += 1
+                _print_failure(str(path), pcm, args.json)
+                continue
+            assert assistant is not None
+            try:
+                result = await assistant.pipeline.run_audio(pcm)
+            except AssistantError as err:
+                failed += 1
+                _print_failure(str(path), err, args.json)
+                continue
             _print_result(str(path), result, args.json)
             if args.reply_dir and result.reply_audio:
                 write_wav(
@@ -217,8 +242,11 @@ async def _process(args: argparse.Namespace) -> int:
                     result.reply_rate,
                 )
     finally:
-        await assistant.close()
-    return 0
+        if assistant is not None:
+            await assistant.close()
+    if failed:
+        _LOGGER.error("%d of %d files failed", failed, len(audio))
+    return 1 if failed else 0
 
 
 async def _text(args: argparse.Namespace) -> int:
@@ -235,30 +263,13 @@ async def _text(args: argparse.Namespace) -> int:
 
 
 async def _config_check(args: argparse.Namespace) -> int:
-    """Every problem of the file; then skill steps naming devices that neither
-    [[devices]] nor the broker's discovery knows."""
-    from .app import overrides_adjuster, registry_from_config, unknown_devices
-    from .config import DEFAULT_CONFIG, config_problems, problem_at
-    from .errors import MqttError
-    from .mqtt import HomeAssistantMqtt
+    from .config import DEFAULT_CONFIG
+    from .config_check import check, defaults_note
 
     path = (args.config or DEFAULT_CONFIG).expanduser()
-    problems = config_problems(path)
-    if not problems:
-        cfg = _config(args)
-        adjust = overrides_adjuster(cfg)
-        registry = registry_from_config(cfg, adjust)
-        asked = True  # the broker, or [[devices]] alone when there are no device steps
-        if any(step.device for skill in cfg.skills for step in skill.actions):
-            mqtt = HomeAssistantMqtt(cfg.mqtt, registry, adjust=adjust)
-            try:
-                await mqtt.start()
-                await mqtt.stop()
-            except MqttError as err:
-                print(f"note: device names not checked: {err.message}")
-                asked = False
-        if asked:
-            problems = [problem_at(path, *p) for p in unknown_devices(cfg, registry)]
+    problems = await check(path, lambda: _config(args))
+    if note := defaults_note(path, lambda: _config(args)):
+        print(note)
     for problem in problems:
         print(problem)
     if not problems:

@@ -57,36 +57,44 @@ def resample(audio: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     return resample_poly(audio, rate_out // g, rate_in // g).astype(np.float32)
 
 
+MAX_SECONDS = 600
+"""Longer files are refused: a command is seconds long, a batch holds them all."""
+
+
 def decode_wav(data: bytes, name: str = "audio") -> bytes:
-    """WAV bytes of any rate, width and channel count -> 16 kHz mono int16 PCM."""
+    """Audio file bytes -> 16 kHz mono int16 PCM.
+
+    Read by libsndfile (soundfile): every WAV subtype people have (8/16/24/32-bit
+    integer, float32/64, WAVE_FORMAT_EXTENSIBLE, A-law, µ-law, ADPCM), and FLAC
+    or Ogg too. Any rate from 4 to 192 kHz, any channel count (averaged)."""
+    import soundfile
+
     try:
-        with wave.open(io.BytesIO(data), "rb") as wav:
-            rate, width, channels = (
-                wav.getframerate(),
-                wav.getsampwidth(),
-                wav.getnchannels(),
-            )
-            frames = wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError) as err:
+        with soundfile.SoundFile(io.BytesIO(data)) as audio:
+            rate, channels, frames = audio.samplerate, audio.channels, audio.frames
+            if not 4000 <= rate <= 192_000:
+                raise AudioError(
+                    "bad-audio", f"{name}: unsupported sample rate {rate} Hz"
+                )
+            if channels > 64:
+                raise AudioError("bad-audio", f"{name}: {channels} channels")
+            if frames > MAX_SECONDS * rate:
+                raise AudioError(
+                    "bad-audio",
+                    f"{name}: {frames / rate:.0f} s long, more than {MAX_SECONDS} s",
+                )
+            plain = audio.subtype == "PCM_16" and channels == 1 and rate == SAMPLE_RATE
+            samples = audio.read(dtype="int16" if plain else "float32", always_2d=True)
+    except (soundfile.LibsndfileError, RuntimeError, EOFError) as err:
+        reason = getattr(err, "error_string", None) or str(err)
         raise AudioError(
-            "bad-audio", f"{name}: not a readable WAV file ({err})"
+            "bad-audio", f"{name}: not a readable audio file ({reason})"
         ) from None
-    if width == 2 and channels == 1 and rate == SAMPLE_RATE:
-        return frames[: len(frames) // 2 * 2]  # already the pipeline's format
-    if width == 1:
-        samples = (np.frombuffer(frames, dtype=np.uint8).astype(np.float32) - 128) / 128
-    elif width == 2:
-        samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768
-    elif width == 4:
-        samples = np.frombuffer(frames, dtype="<i4").astype(np.float32) / 2**31
-    else:
-        raise AudioError("bad-audio", f"{name}: unsupported sample width {width} bytes")
-    if channels > 1:
-        samples = samples[: len(samples) // channels * channels]
-        samples = samples.reshape(-1, channels).mean(axis=1)
-    if rate < 4000 or rate > 192_000:
-        raise AudioError("bad-audio", f"{name}: unsupported sample rate {rate} Hz")
-    return to_int16(resample(samples, rate, SAMPLE_RATE)).tobytes()
+    if plain:
+        return samples[:, 0].astype("<i2").tobytes()  # already the pipeline's format
+    mono = samples.mean(axis=1) if channels > 1 else samples[:, 0]
+    mono = np.nan_to_num(mono, nan=0.0, posinf=1.0, neginf=-1.0)
+    return to_int16(resample(mono, rate, SAMPLE_RATE)).tobytes()
 
 
 def read_wav(path: Path) -> bytes:

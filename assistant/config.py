@@ -374,10 +374,31 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         raise ConfigError("config-missing", f"{path}: no such file") from None
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError("config-syntax", f"{path}: {err}") from None
+        raise ConfigError("config-syntax", _syntax_problem(path, err)) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError("config-unreadable", f"{path}: {err}") from None
     return config_from_dict(data, path, text)
+
+
+_AT_LINE = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
+
+
+def _syntax_problem(path: Path, err: tomllib.TOMLDecodeError) -> str:
+    """``file:line: TOML syntax: message (column N)``."""
+    match = _AT_LINE.match(str(err))
+    if match is None:
+        return f"{path}: TOML syntax: {err}"
+    return f"{path}:{match[2]}: TOML syntax: {match[1]} (column {match[3]})"
+
+
+def by_line(problems: list[str], path: Path) -> list[str]:
+    """Problems in the order of their lines in the file (those without one last)."""
+
+    def line(problem: str) -> int:
+        number = problem.removeprefix(f"{path}:").split(":", 1)[0]
+        return int(number) if number.isdigit() else 1 << 30
+
+    return sorted(problems, key=line)
 
 
 def config_problems(path: Path | None = None) -> list[str]:
@@ -398,8 +419,8 @@ def config_problems(path: Path | None = None) -> list[str]:
     except ValidationError as invalid:
         errors = invalid.errors()
         if all(e["loc"] == () for e in errors):  # only the skills across the file
-            return _all_skill_problems(path, data, text) or [first]
-        return [_format_problem(path, e, text) for e in errors]
+            return by_line(_all_skill_problems(path, data, text), path) or [first]
+        return by_line([_format_problem(path, e, text) for e in errors], path)
     return [first]
 
 

@@ -147,7 +147,10 @@ class ModelStore:
             except FileNotFoundError:
                 problems.append(f"{path}: missing")
                 continue
-            stamp = [st.st_size, st.st_mtime_ns, f.sha256]
+            # the change time (ctime) moves on every write and cannot be set back
+            # by the user as mtime can (touch -d, cp -p, tar): a restored mtime
+            # does not keep a changed file's old stamp
+            stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, f.sha256]
             if use_stamps and stamps.get(key) == stamp:
                 continue
             actual = _sha256(path)

@@ -43,11 +43,22 @@ def pulse_running() -> bool:
         return False
 
 
+PULSE_LOG = Path(os.environ.get("TMPDIR", "/tmp")) / "assistant-test-pulse.log"
+"""PulseAudio's own log, shown when playing into the microphone fails."""
+
+
 def start_pulse() -> None:
-    """A user-space PulseAudio (as root too) with the two virtual devices."""
+    """A user-space PulseAudio (as root too) with the two virtual devices.
+
+    Without realtime scheduling: as root PulseAudio's mixing threads run
+    SCHED_RR under a 200 ms RLIMIT_RTTIME, and the kernel kills the whole daemon
+    when a loaded machine keeps one of them on the CPU that long. It still runs
+    at a raised nice level (high-priority)."""
     if not pulse_running():
         subprocess.run(
-            ["pulseaudio", "-D", "--exit-idle-time=-1", "--system=false"],
+            ["pulseaudio", "-D", "--exit-idle-time=-1", "--system=false",
+             "--realtime=false", "--high-priority=true",
+             f"--log-target=newfile:{PULSE_LOG}"],
             check=True, stderr=subprocess.DEVNULL, timeout=20,
         )  # fmt: skip
         for _ in range(100):
@@ -74,9 +85,16 @@ def stop_pulse() -> None:
 
 def play(path: Path) -> None:
     """Speak into the assistant's microphone (returns when the audio has played)."""
-    subprocess.run(
-        ["paplay", f"--device={MIC_SINK}", str(path)], check=True, timeout=60
-    )
+    done = subprocess.run(
+        ["paplay", f"--device={MIC_SINK}", str(path)],
+        stderr=subprocess.PIPE, text=True, timeout=60,
+    )  # fmt: skip
+    if done.returncode:
+        log = PULSE_LOG.read_text().splitlines()[-15:] if PULSE_LOG.exists() else []
+        raise AssertionError(
+            f"paplay {path.name} failed ({done.stderr.strip()}); "
+            f"PulseAudio running: {pulse_running()}; its log ends:\n" + "\n".join(log)
+        )
 
 
 @contextmanager

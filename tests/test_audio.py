@@ -72,3 +72,60 @@ def test_wav_round_trip() -> None:
     tone = _tone(22050).tobytes()
     with wave.open(io.BytesIO(wav_bytes(tone, 22050))) as wav:
         assert wav.getframerate() == 22050 and wav.readframes(wav.getnframes()) == tone
+
+
+@pytest.mark.parametrize(
+    ("container", "subtype"),
+    [
+        ("WAV", "PCM_U8"),
+        ("WAV", "PCM_16"),
+        ("WAV", "PCM_24"),
+        ("WAV", "PCM_32"),
+        ("WAV", "FLOAT"),
+        ("WAV", "DOUBLE"),
+        ("WAV", "ALAW"),
+        ("WAV", "ULAW"),
+        ("WAV", "IMA_ADPCM"),
+        ("WAVEX", "PCM_24"),
+        ("WAVEX", "FLOAT"),
+        ("FLAC", "PCM_16"),
+    ],
+)
+def test_every_wav_subtype_is_read(container: str, subtype: str) -> None:
+    import soundfile
+
+    rate = 22050
+    tone = _tone(rate).astype(np.float32) / 32768  # 440 Hz at half scale
+    buf = io.BytesIO()
+    soundfile.write(
+        buf, np.stack([tone, tone], 1), rate, subtype=subtype, format=container
+    )
+    pcm = np.frombuffer(decode_wav(buf.getvalue(), subtype), "<i2")
+    padding = 512 if "ADPCM" in subtype else 2  # ADPCM fills its last block
+    assert abs(len(pcm) - SAMPLE_RATE) <= padding
+    spectrum = np.abs(np.fft.rfft(pcm.astype(np.float32)))
+    assert abs(np.argmax(spectrum) * SAMPLE_RATE / len(pcm) - 440) < 5
+    level = np.sqrt(np.mean((pcm.astype(np.float64) / 32768) ** 2))
+    assert 0.3 < level < 0.4, level  # a half-scale sine: 0.354
+
+
+def test_a_truncated_wav_names_the_file() -> None:
+    data = _wav(_tone(SAMPLE_RATE), SAMPLE_RATE)
+    with pytest.raises(AudioError, match=r"cut\.wav: not a readable audio file"):
+        decode_wav(data[:30], "cut.wav")
+
+
+def test_nan_samples_become_silence() -> None:
+    import soundfile
+
+    samples = np.full(SAMPLE_RATE, np.nan, dtype=np.float32)
+    buf = io.BytesIO()
+    soundfile.write(buf, samples, SAMPLE_RATE, subtype="FLOAT", format="WAV")
+    assert not np.frombuffer(decode_wav(buf.getvalue()), "<i2").any()
+
+
+def test_a_sample_rate_out_of_range_is_refused() -> None:
+    data = bytearray(_wav(_tone(8000), 8000))
+    data[24:28] = (1000).to_bytes(4, "little")  # the header's sample rate
+    with pytest.raises(AudioError, match="unsupported sample rate 1000 Hz"):
+        decode_wav(bytes(data), "slow.wav")

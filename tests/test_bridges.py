@@ -73,6 +73,7 @@ def test_spoken_commands_control_both_homes(
     assert received == expected_all
 
 
+@pytest.mark.model  # `assistant text` on the shipped config loads the LLM
 async def test_deleting_a_device_forgets_all_its_entities(bridge_broker: int) -> None:
     cfg = MqttConfig(host="127.0.0.1", port=bridge_broker, client_id="bridge-test")
     adapter = HomeAssistantMqtt(cfg, DeviceRegistry())

@@ -10,6 +10,8 @@ import pytest
 
 from .conftest import Subscriber, run_cli
 
+pytestmark = pytest.mark.model  # `assistant text` on the shipped config loads the LLM
+
 SENTENCES = {
     "HassTurnOn": "turn on the ceiling fan",
     "HassTurnOff": "turn off the coffee machine",

@@ -57,6 +57,22 @@ def test_corrupted_file_is_refused_before_use(tmp_path: Path) -> None:
     assert store.require("tiny")
 
 
+def test_a_flipped_byte_with_its_mtime_restored_is_refused(tmp_path: Path) -> None:
+    import os
+
+    store = _setup(tmp_path)
+    store.fetch()
+    path = store.root / "tiny" / "model.bin"
+    assert store.require("tiny")  # verified and stamped
+    before = path.stat()
+    with path.open("r+b") as fh:  # in place: same inode, same size
+        fh.seek(3)
+        fh.write(bytes([WEIGHTS[3] ^ 1]))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with pytest.raises(ModelError, match=r"model\.bin: sha256 mismatch"):
+        store.require("tiny")
+
+
 def test_unknown_model_lists_the_known_ones(tmp_path: Path) -> None:
     store = _setup(tmp_path)
     with pytest.raises(ModelError, match="known: tiny"):

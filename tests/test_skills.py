@@ -358,6 +358,7 @@ def test_config_check_lists_every_problem_with_its_line(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.model  # it checks that the models it names are there
 def test_config_check_passes_the_default_config() -> None:
     proc = run_cli("config", "check", "--config", str(ROOT / "config.toml"))
     assert proc.returncode == 0

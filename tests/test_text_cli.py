@@ -11,6 +11,8 @@ from .live import ROOT
 
 TOP_KEYS = {"wake_word", "transcript", "intent", "commands", "response", "timings_ms"}
 
+pytestmark = pytest.mark.model  # `assistant text` on the shipped config loads the LLM
+
 
 def _text(port: int, sentence: str) -> dict[str, object]:
     proc = run_cli(

@@ -157,11 +157,13 @@ def _turn_on_the_porch_light(broker: dict[str, Any], config: Path) -> None:
         home.loop_stop()
 
 
+@pytest.mark.model  # the shipped config's LLM
 @pytest.mark.parametrize("protocol", ["3.1.1", "5"])
 def test_tls_and_password(secure_broker: dict[str, Any], protocol: str) -> None:
     _turn_on_the_porch_light(secure_broker, _config(secure_broker, protocol))
 
 
+@pytest.mark.model  # the shipped config's LLM
 @pytest.mark.parametrize("protocol", ["3.1.1", "5"])
 def test_client_certificate(mutual_broker: dict[str, Any], protocol: str) -> None:
     # paths relative to the config file's folder, as a user would write them
@@ -170,6 +172,7 @@ def test_client_certificate(mutual_broker: dict[str, Any], protocol: str) -> Non
     _turn_on_the_porch_light(mutual_broker, config)
 
 
+@pytest.mark.model  # the shipped config's LLM
 def test_without_the_client_certificate_the_broker_says_no(
     mutual_broker: dict[str, Any],
 ) -> None:
@@ -193,6 +196,7 @@ def test_a_missing_certificate_file_names_the_field(
     )
 
 
+@pytest.mark.model  # the shipped config's LLM
 def test_wrong_password_is_one_clear_line(secure_broker: dict[str, Any]) -> None:
     proc = _text(_config(secure_broker, "3.1.1"), "wrong", "what time is it")
     assert proc.returncode != 0
@@ -202,6 +206,7 @@ def test_wrong_password_is_one_clear_line(secure_broker: dict[str, Any]) -> None
     assert len(errors) == 1 and "Not authorized" in errors[0], proc.stderr
 
 
+@pytest.mark.model  # the shipped config's LLM
 def test_unknown_ca_is_refused(secure_broker: dict[str, Any], tmp_path: Path) -> None:
     config = _config(secure_broker, "3.1.1")
     other = tmp_path / "other-ca.crt"
