@@ -40,7 +40,8 @@ class AudioChunk:
 
 def to_int16(audio: np.ndarray) -> np.ndarray:
     """Float audio in [-1, 1] (any shape) to int16."""
-    return np.clip(np.rint(audio * 32768.0), -32768, 32767).astype("<i2")
+    scaled = np.rint(np.clip(audio, -1.0, 1.0) * 32768.0)  # no overflow from 1e38
+    return np.minimum(scaled, 32767).astype("<i2")
 
 
 def to_float32(pcm: bytes) -> np.ndarray:
