@@ -210,6 +210,7 @@ async def _process(args: argparse.Namespace) -> int:
     error line (an ``"error"`` object with --json) and exit status 1."""
     from .app import build_assistant
     from .audio import read_wav, write_wav
+    from .heap import release_memory
 
     cfg = _config(args)
     audio: list[tuple[Path, bytes | AssistantError]] = []
@@ -235,6 +236,7 @@ async def _process(args: argparse.Namespace) -> int:
                 _print_failure(str(path), err, args.json)
                 continue
             _print_result(str(path), result, args.json)
+            release_memory()
             if args.reply_dir and result.reply_audio:
                 write_wav(
                     args.reply_dir / f"{index:02d}-{path.stem}.reply.wav",

@@ -19,6 +19,7 @@ from .audio import AudioChunk
 from .config import AudioConfig
 from .describe import upper_first
 from .events import EventCallback, EventType, PipelineEvent
+from .heap import release_memory
 from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval
 from .player import ALARM_CHIME, DONE_TONE, WAKE_TONE, SoundDevicePlayer
@@ -177,6 +178,7 @@ class LiveAssistant:
         if barge is not None:
             return barge, 0.0
         self._drain()  # what the microphone heard of our own reply
+        release_memory()  # idle until the next wake word
         if result.awaiting_confirmation:
             return None, self._assistant.cfg.homeassistant.confirm_seconds
         if result.intent is not None:
