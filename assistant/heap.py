@@ -1,11 +1,11 @@
 """Giving freed memory back to the system between commands.
 
 The models' native code (CTranslate2, onnxruntime, the audio buffers around them)
-frees megabytes per command on several threads. glibc keeps freed memory in
-per-thread arenas, so the resident size of a long-running process stepped up now
-and then (+45 MB at one point in a 1,000-command soak) and never came down.
-Trimming after each command, when nothing waits for it, keeps it flat and about
-170 MB lower; it takes well under a millisecond.
+frees megabytes per command on several threads, and glibc keeps freed memory in
+its arenas. Trimming after each command, when nothing waits for it, kept the
+resident size of a 1,000-command soak about 100 MB lower for most of the run; it
+takes well under a millisecond. (It does not stop the one-time steps of 45-90 MB
+that the soak still shows; see the README's "Long runs".)
 """
 
 from __future__ import annotations

@@ -242,6 +242,7 @@ class Broker:
     def __init__(self, folder: Path) -> None:
         self.port = free_port()
         self.log = folder / "mosquitto.log"
+        self.log.unlink(missing_ok=True)  # a folder used before: only this run
         self._conf = folder / "mosquitto.conf"
         extra = f"log_dest file {self.log}\nlog_type all\n"
         self._conf.write_text(mosquitto_config(self.port, extra))
