@@ -214,8 +214,9 @@ class LlmUnderstanding:
             return True
         # "close up the garage for the night": a known device among other words
         room = self._in_rooms(name)
-        named = any(mentions(name, name_of(e)) for e in room)
-        return room is not self._devices or named
+        if room is not self._devices:
+            return True
+        return any(mentions(name, name_of(e)) for e in room)
 
     def understand(self, text: str, only: Iterable[str] = ()) -> Understanding:
         """Rank device actions for ``text`` (limited to entity ids ``only``)."""
