@@ -60,9 +60,10 @@ def device_list(devices: Sequence[Entity]) -> tuple[str, int]:
         if used > PREFIX_CHARS:
             break
         fitted += 1
-    rooms = sorted({normalize(e.area) for e in devices if e.area})
-    named = ", ".join(rooms)[:PREFIX_CHARS].rsplit(",", 1)[0] if rooms else "home"
-    return f"{len(devices)} devices in these rooms: {named}", fitted
+    named = ", ".join(sorted({normalize(e.area) for e in devices if e.area}))
+    if len(named) > PREFIX_CHARS:  # cut at the last whole room name that fits
+        named = named[: PREFIX_CHARS + 1].rsplit(",", 1)[0]
+    return f"{len(devices)} devices in these rooms: {named or 'home'}", fitted
 
 
 def narrow(
