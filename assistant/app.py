@@ -18,7 +18,9 @@ from .errors import AssistantError, ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
 from .ha_device import AssistantLink
 from .handle import IntentHandler
-from .intent.cascade import Cascade, Thresholds
+from .intent.acoustic import AcousticLimits
+from .intent.cascade import Cascade
+from .intent.decision import Thresholds
 from .intent.memory import MEMORY_FILE, Memory
 from .intent.rules import HassilRecognizer
 from .models import ModelStore
@@ -133,6 +135,12 @@ def llm_from_config(
     )
 
 
+def wake_phrase(model: str) -> str:
+    """The wake phrase as written: "Hey Jarvis." for hey_jarvis."""
+    words = Path(model).stem.split("_v0")[0].replace("_", " ").split()
+    return " ".join(w.capitalize() for w in words) + "."
+
+
 def wake_words(model: str) -> tuple[str, ...]:
     """Words of the wake phrase, dropped when Whisper hears them before the command."""
     words = Path(model).stem.split("_v0")[0].replace("_", " ").split()
@@ -189,6 +197,12 @@ async def build_assistant(
         stt = await asyncio.to_thread(
             FasterWhisperTranscriber.from_config, cfg.stt, store
         )
+        if cfg.wake.check_threshold or cfg.wake.micro_check_threshold:
+            from .wake_check import CheckedWakeDetector
+
+            wake = CheckedWakeDetector(
+                wake, stt, wake_phrase(cfg.wake.model), cfg.wake.check_lag
+            )
         segmenter = SpeechSegmenter(
             silence_seconds=cfg.vad.silence_seconds,
             start_timeout_seconds=cfg.vad.start_timeout_seconds,
@@ -263,6 +277,15 @@ def thresholds(cfg: Config) -> Thresholds:
         llm_act=cfg.intent.llm_act_threshold,
         llm_ask=cfg.intent.llm_ask_threshold,
         learn=cfg.intent.learn,
+        names=AcousticLimits(
+            act_lag=cfg.intent.name_act_lag,
+            ask_lag=cfg.intent.name_ask_lag,
+            margin=cfg.intent.name_margin,
+            ask_margin=cfg.intent.name_ask_margin,
+            frame_lag=cfg.intent.frame_lag,
+            frame_margin=cfg.intent.frame_margin,
+            opposite=cfg.intent.opposite_margin,
+        ),
     )
 
 

@@ -72,6 +72,15 @@ class WakeConfig(_Section):
     micro_threshold: float = Field(0.5, gt=0.0, lt=1.0)
     """The second model's probability for a detection (0.5: on the dev split no
     near miss or speech without the wake word reached 0.3)."""
+    check_threshold: float = Field(0.05, ge=0.0, lt=1.0)
+    """An openWakeWord score from here up to ``threshold`` is checked: Whisper
+    listens to the last two seconds and the wake phrase must be what it heard
+    (``check_lag``). 0: no check, only ``threshold`` wakes it."""
+    micro_check_threshold: float = Field(0.2, ge=0.0, lt=1.0)
+    """The same for the second model, up to ``micro_threshold``."""
+    check_lag: float = Field(4.0, ge=0.0)
+    """How much less likely (nats, summed token log-probabilities) the wake phrase
+    may be than what Whisper heard ("Hey Travis" is 8 or more)."""
 
     @field_validator("micro_model")
     @classmethod
@@ -124,6 +133,27 @@ class IntentConfig(_Section):
     """Confidence an LLM reading of a paraphrase needs to act without asking."""
     llm_ask_threshold: float = Field(0.6, ge=0.0, le=1.0)
     """An LLM reading less sure than this is refused; from here up it asks first."""
+    name_act_lag: float = Field(3.0, ge=0.0)
+    """A name read fuzzily is replaced by the home's name the audio favours when
+    Whisper finds that sentence at most this much less likely (nats) than the
+    words it first heard: acted on."""
+    name_ask_lag: float = Field(9.0, ge=0.0)
+    """At most this much less likely: asked first. More: the name stays unknown."""
+    name_margin: float = Field(4.0, ge=0.0)
+    """To act, the favoured name's sentence must be this much likelier (nats)
+    than any naming something else."""
+    name_ask_margin: float = Field(2.0, ge=0.0)
+    """To ask, this much likelier; closer, the name stays unknown."""
+    frame_lag: float = Field(8.0, ge=0.0)
+    """When the rules cannot read what was heard but it names a device, that
+    device's plainest sentences (``sentences/frames.yaml``) are scored on the
+    audio: one at most this much less likely (nats) than what was heard is
+    answered, or asked back when a command."""
+    frame_margin: float = Field(3.0, ge=0.0)
+    """It must be this much likelier than any sentence doing something else."""
+    opposite_margin: float = Field(2.0, ge=0.0)
+    """A command opening with its on/off, open/close or lock/unlock word is asked
+    back unless the audio finds the opposite word this much less likely (nats)."""
     learn: bool = True
     """Remember phrasings answered with "yes" (done directly next time) or "no"
     (not offered again), in the state directory; ``assistant memory`` lists them."""
@@ -132,6 +162,8 @@ class IntentConfig(_Section):
     def _ordered(self) -> IntentConfig:
         if self.ask_threshold > self.act_threshold:
             raise ValueError("ask_threshold must not be above act_threshold")
+        if self.name_act_lag > self.name_ask_lag:
+            raise ValueError("name_act_lag must not be above name_ask_lag")
         return self
 
 

@@ -19,7 +19,8 @@ from .errors import AssistantError
 from .events import EventCallback, EventType, PipelineEvent
 from .handle import IntentHandler, Response
 from .intent import Hearing, Intent, IntentRecognizer
-from .intent.cascade import Cascade, Decision
+from .intent.cascade import Cascade
+from .intent.decision import Decision
 from .stt import Transcriber
 from .tts import Synthesizer
 from .vad import Endpointer, SegmentState
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     from .llm.understand import LlmUnderstanding
 
 _LOGGER = logging.getLogger(__name__)
+
+_CHECK_CHUNKS = 4
+"""Chunks an unsure wake word may take to be confirmed (``wake_check``): they
+belong to the command."""
 
 TIMING_KEYS = ("wake", "endpoint_wait", "stt", "intent", "action", "tts",
                "total_after_speech_end")  # fmt: skip
@@ -180,8 +185,9 @@ class Pipeline:
         """
         if detection is not None:
             return await self._command(detection, [], source, 0.0, start_timeout)
+        keep_ms = self._wake_cfg.preroll_seconds * 1000
         preroll: deque[AudioChunk] = deque(
-            maxlen=max(1, round(self._wake_cfg.preroll_seconds * SAMPLE_RATE / 1280))
+            maxlen=_CHECK_CHUNKS + round(keep_ms * SAMPLE_RATE / 1280 / 1000)
         )
         async for chunk in source:
             start = time.perf_counter()
@@ -189,7 +195,9 @@ class Pipeline:
             if heard is None:
                 preroll.append(chunk)
                 continue
-            prefix = list(preroll) if self._wake_cfg.preroll_seconds > 0 else []
+            # the preroll, and what came after an unsure detection while it was checked
+            since = heard.timestamp_ms - keep_ms
+            prefix = [c for c in (*preroll, chunk) if c.timestamp_ms >= since]
             return await self._command(heard, prefix, source, _ms(start))
         return None
 
@@ -197,7 +205,7 @@ class Pipeline:
         """Score one chunk; a detection outside the refractory period is announced."""
         wake, _, _ = self._audio_stages()
         detection = await asyncio.to_thread(wake.process, chunk)
-        if detection is None or self._refractory(detection):
+        if detection is None or not detection.sure or self._refractory(detection):
             return None
         self._last_wake_ms = detection.timestamp_ms
         _LOGGER.info("Wake word %s (score %.2f)", detection.name, detection.score)

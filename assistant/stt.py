@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -166,8 +167,36 @@ class FasterWhisperTranscriber:
         if self._alternatives and tokens:
             more = _Once(lambda: self._more(encoded, prompt_tokens, budget, text))
         return Hearing(
-            text, probs, avg_logprob, float(result.no_speech_prob), more=more
+            text,
+            probs,
+            avg_logprob,
+            float(result.no_speech_prob),
+            more=more,
+            score=partial(self._score, encoded, frames),
         )
+
+    def _score(self, encoded: Any, frames: int, texts: Sequence[str]) -> list[float]:
+        """How likely each of ``texts`` is as the transcript of the audio already
+        encoded: the sum of its tokens' log-probabilities, from one batched
+        forced-decoding pass (CTranslate2's alignment), as closed-vocabulary
+        recognizers score their candidate sentences."""
+        if not texts:
+            return []
+        import ctranslate2
+
+        tokens = [self._tokenizer.encode(" " + text.strip()) for text in texts]
+        batch = ctranslate2.StorageView.from_array(
+            np.repeat(np.asarray(encoded), len(texts), axis=0)
+        )
+        start = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+        try:
+            aligned: Any = self._model.model.align(batch, start, tokens, frames // 2)
+        except Exception as err:
+            raise SttError("stt-failed", f"scoring transcripts failed: {err}") from err
+        return [
+            float(np.log(np.maximum(np.asarray(a.text_token_probs), 1e-12)).sum())
+            for a in aligned
+        ]
 
     def _more(
         self,

@@ -31,15 +31,20 @@ class Detection:
     score: float
     timestamp_ms: int
     """End of the chunk in which the score crossed the threshold."""
+    sure: bool = True
+    """False: the score reached only the check threshold; Whisper must confirm
+    the wake phrase (``wake_check``) before it counts."""
 
 
 def _detected(
-    name: str, score: float, threshold: float, chunk: AudioChunk
+    name: str, score: float, threshold: float, chunk: AudioChunk, check: float = 0.0
 ) -> Detection | None:
-    """A detection at the end of ``chunk`` when ``score`` reaches ``threshold``."""
-    if score < threshold:
+    """A detection at the end of ``chunk`` when ``score`` reaches ``threshold``,
+    or an unsure one when it reaches only ``check`` (0: none)."""
+    if score < threshold and (not check or score < check):
         return None
-    return Detection(name, score, chunk.timestamp_ms + int(chunk.seconds * 1000))
+    end = chunk.timestamp_ms + int(chunk.seconds * 1000)
+    return Detection(name, score, end, sure=score >= threshold)
 
 
 class WakeDetector(Protocol):
@@ -87,7 +92,11 @@ class OpenWakeWordDetector:
     """Scores each 80 ms chunk; reports a chunk whose score passes the threshold."""
 
     def __init__(
-        self, model_path: Path, features_dir: Path, threshold: float = 0.5
+        self,
+        model_path: Path,
+        features_dir: Path,
+        threshold: float = 0.5,
+        check: float = 0.0,
     ) -> None:
         _use_litert_for_tflite()
         _skip_custom_verifiers()
@@ -106,6 +115,7 @@ class OpenWakeWordDetector:
             ) from err
         self.name = model_path.stem
         self.threshold = threshold
+        self.check = check
 
     @classmethod
     def from_config(cls, cfg: WakeConfig, store: ModelStore) -> OpenWakeWordDetector:
@@ -122,11 +132,13 @@ class OpenWakeWordDetector:
                     "wake-unknown",
                     f"wake.model: no wake word {cfg.model!r} (known: {known})",
                 )
-        return cls(model, features, cfg.threshold)
+        check = min(cfg.check_threshold, cfg.threshold)
+        return cls(model, features, cfg.threshold, check)
 
     def process(self, chunk: AudioChunk) -> Detection | None:
         scores = self._model.predict(np.frombuffer(chunk.audio, dtype="<i2"))
-        return _detected(self.name, float(max(scores.values())), self.threshold, chunk)
+        score = float(max(scores.values()))
+        return _detected(self.name, score, self.threshold, chunk, self.check)
 
     def reset(self) -> None:
         self._model.reset()
@@ -141,7 +153,7 @@ class MicroWakeWordDetector:
     """A microWakeWord model bundled with pymicro-wakeword: a streaming model of
     its own, trained apart from openWakeWord's, on 10 ms feature frames."""
 
-    def __init__(self, model: str, threshold: float = 0.5) -> None:
+    def __init__(self, model: str, threshold: float = 0.5, check: float = 0.0) -> None:
         try:
             from pymicro_wakeword import MicroWakeWord, MicroWakeWordFeatures, Model
 
@@ -153,12 +165,13 @@ class MicroWakeWordDetector:
         self._features = MicroWakeWordFeatures()
         self.name = model
         self.threshold = threshold
+        self.check = check
 
     def process(self, chunk: AudioChunk) -> Detection | None:
         best = 0.0
         for features in self._features.process_streaming(chunk.audio):
             best = max(best, self._model.process_streaming_prob(features) or 0.0)
-        return _detected(self.name, best, self.threshold, chunk)
+        return _detected(self.name, best, self.threshold, chunk, self.check)
 
     def reset(self) -> None:
         self._model.reset()
@@ -169,7 +182,8 @@ class EitherWakeDetector:
     """Two wake word models side by side: either one hearing it is a detection.
 
     Each model misses voices the other hears. Both see every chunk, so their
-    streaming state stays whole, and both start over after a detection."""
+    streaming state stays whole, and both start over after a sure detection (an
+    unsure one is reset by whoever confirms it)."""
 
     def __init__(self, first: OpenWakeWordDetector, second: WakeDetector) -> None:
         self.first, self.second = first, second
@@ -187,10 +201,10 @@ class EitherWakeDetector:
     def process(self, chunk: AudioChunk) -> Detection | None:
         found = self.first.process(chunk)
         other = self.second.process(chunk)
-        if found is None and other is not None:
+        if other is not None and (found is None or (other.sure and not found.sure)):
             _LOGGER.debug("Wake word heard by the second model (%.2f)", other.score)
-            found = Detection(self.name, other.score, other.timestamp_ms)
-        if found is not None:
+            found = Detection(self.name, other.score, other.timestamp_ms, other.sure)
+        if found is not None and found.sure:
             self.reset()
         return found
 
@@ -208,7 +222,8 @@ def wake_detector(cfg: WakeConfig, store: ModelStore) -> WakeDetector:
     if not micro:
         return first
     try:
-        second = MicroWakeWordDetector(micro, cfg.micro_threshold)
+        check = min(cfg.micro_check_threshold, cfg.micro_threshold)
+        second = MicroWakeWordDetector(micro, cfg.micro_threshold, check)
     except WakeError as err:
         if cfg.micro_model != "auto":
             raise

@@ -245,6 +245,11 @@ TRUST: dict[str, Utterance] = {
     "porch_off": Utterance("piper", "Hey Jarvis, turn off the porch light."),
     "pitch_black": Utterance("piper", "Hey Jarvis, it is pitch black in the kitchen."),
     "yes": Utterance("piper", "Hey Jarvis, yes please."),
+    "desk_lamp": Utterance("espeak-us", "Turn on the desk lamp."),
+    "hey_jarvis": Utterance("espeak-gb-m3", "Hey Jarvis."),
+    "hey_travis": Utterance("espeak-gb-m3", "Hey Travis."),
+    "hey_marvin": Utterance("piper", "Hey Marvin."),
+    "activate_fan": Utterance("piper", "Deactivate the ceiling fan."),
 }
 
 

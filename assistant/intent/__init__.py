@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,6 +22,8 @@ class Intent:
     matched: str = ""
     """The sentence the rules took ``text`` for, when they read it as another
     (a skill's phrasing: "place some jazz" as "play some jazz")."""
+    heard: tuple[tuple[str, str], ...] = ()
+    """Slots filled fuzzily, with the words heard for each: (("area", "steady"),)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "slots": dict(self.slots)}
@@ -83,6 +85,12 @@ class Hearing:
     )
     """The next-best transcripts of the same audio, best first, decoded only when
     asked for (a beam search over the encoder output already computed)."""
+    score: Callable[[Sequence[str]], list[float]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """How likely other transcripts are for the same audio (their total token
+    log-probabilities, forced decoding over the encoder output already computed);
+    None when the recognizer cannot tell."""
 
     def alternatives(self) -> tuple[Hearing, ...]:
         return self.more() if self.more is not None else ()

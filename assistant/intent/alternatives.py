@@ -87,20 +87,30 @@ def faithful(
     if not publishes:
         return "act"  # an answer: nothing to undo
     words = set(first)
-    own = POLAR_INTENTS.get(reading.name, ())
-    others = {w for n, ws in POLAR_INTENTS.items() if n != reading.name for w in ws}
-    domains = {entity_id.partition(".")[0] for entity_id in reading.entity_ids}
-    for domain in domains:  # "turn off the back door" unlocks it, as in HA
-        others -= set(_SAME_AS.get((domain, reading.name), ()))
-    if words & (others - set(own) - {"of"}) or (
-        "of" in words and reading.name == "HassTurnOn"
-    ):
+    if contradicts(words, reading, any_action=True):
         return "no"  # another action was heard: "off" read as "lock"
+    own = POLAR_INTENTS.get(reading.name, ())
     if own and not words & set(own):
         return "ask"
     if set(NUMBER.findall(said)) - set(NUMBER.findall(heard)):
         return "ask"
     return "act"
+
+
+def contradicts(words: set[str], reading: Intent, *, any_action: bool = False) -> bool:
+    """Whether ``words`` (heard) hold an on/off, open/close or lock/unlock word of
+    another action than ``reading``'s: "off" heard, "lock the back door" read.
+    Only for those actions unless ``any_action`` ("off" heard, brightness set)."""
+    if reading.name not in POLAR_INTENTS and not any_action:
+        return False
+    own = POLAR_INTENTS.get(reading.name, ())
+    others = {w for n, ws in POLAR_INTENTS.items() if n != reading.name for w in ws}
+    domains = {entity_id.partition(".")[0] for entity_id in reading.entity_ids}
+    for domain in domains:  # "turn off the back door" unlocks it, as in HA
+        others -= set(_SAME_AS.get((domain, reading.name), ()))
+    return bool(words & (others - set(own) - {"of"})) or (
+        "of" in words and reading.name == "HassTurnOn"
+    )
 
 
 _SAME_AS = {

@@ -29,7 +29,9 @@ from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize, resolved
+from .acoustic import by_sound, opposite_by_sound, plainly
 from .alternatives import opposite_heard, read_alternatives, same_action
+from .decision import Decision, Thresholds
 from .memory import Memory
 from .rules import HassilRecognizer
 from .things import Things
@@ -63,39 +65,6 @@ DIDNT_CATCH = "Sorry, I didn't catch that."
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    act: float = 0.9
-    """Confidence (0-1) at or above which a command is carried out at once."""
-    ask: float = 0.75
-    """At or above (and below ``act``): a yes/no question first; below: refused."""
-    word: float = 0.3
-    """A heard on/off, open/close or lock/unlock less likely than this is asked back."""
-    llm_act: float = 0.9
-    """Confidence an LLM reading needs to act without asking."""
-    llm_ask: float = 0.6
-    """An LLM reading less sure than this is refused; from here up it asks."""
-    learn: bool = True
-    """Remember phrasings confirmed or rejected after a question."""
-
-
-@dataclass
-class Decision:
-    response: Response
-    intent: Intent | None = None
-    path: str = "rules"
-    """Who understood: rules, alternative (a next-best transcript), fuzzy, memory,
-    dialogue, llm or conversation."""
-    asking: bool = False
-    """The reply is a question; the next utterance answers it."""
-    confidence: float = 1.0
-    llm_tokens: int = 0
-    learn: tuple[str, Intent] | None = None
-    """On commit, remember this phrasing (normalized) for this intent."""
-    about: Intent | None = None
-    """What a "yes" confirmed: the conversation continues from it ("turn it off")."""
-
-
-@dataclass(frozen=True)
 class _Question:
     response: Response
     intent: Intent | None
@@ -114,7 +83,7 @@ class Cascade:
         *,
         llm: LlmUnderstanding | None = None,
         memory: Memory | None = None,
-        thresholds: Thresholds = Thresholds(),
+        thresholds: Thresholds | None = None,
         drop_leading: tuple[str, ...] = (),
         question_seconds: float = 30.0,
     ) -> None:
@@ -123,7 +92,7 @@ class Cascade:
         self.session = session
         self.llm = llm
         self.memory = memory or Memory(None)
-        self.thresholds = thresholds
+        self.thresholds = thresholds or Thresholds()
         self._drop = drop_leading
         self._question: _Question | None = None
         self._question_seconds = question_seconds
@@ -267,6 +236,11 @@ class Cascade:
         unknown = self._things.unknown(clean)
         if unknown is not None and not referent:
             return self._refuse_unknown(unknown.phrase, unknown.room, intent)
+        by_sound = None
+        if intent is not None and not referent:
+            by_sound = self._sounds(intent, hearing, publish=True)
+            if by_sound is not None and by_sound[1] >= self.thresholds.act:
+                return self._settle(*by_sound, "acoustic", clean, hearing)
         fuzzy = intent is not None and (self.llm is None or not self.llm.vague(intent))
         if intent is not None and fuzzy and intent.confidence >= self.thresholds.act:
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
@@ -274,6 +248,11 @@ class Cascade:
             other = self._alternative(clean, hearing, publish=True)
             if other is not None:
                 return other
+        if by_sound is not None:  # asks: the other readings were no surer
+            return self._settle(*by_sound, "acoustic", clean, hearing)
+        plain = plainly(clean, hearing, *self._judges, publish=not referent)
+        if plain is not None:
+            return self._settle(*plain, "plain", clean, hearing)
         if intent is not None and fuzzy:
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
         if self.llm is None:
@@ -285,6 +264,9 @@ class Cascade:
     ) -> Decision:
         """Questions and statements: answered if the rules know them, never acted on
         through fuzzy names or the LLM."""
+        by_sound = None if intent is None else self._sounds(intent, hearing)
+        if by_sound is not None:
+            return self._settle(*by_sound, "acoustic", clean, hearing)
         if intent is not None and not _publishes(self.handler.handle(intent)):
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
         asked = AS_QUESTION.sub("is ", clean, count=1)  # "there's the fan on"
@@ -302,6 +284,9 @@ class Cascade:
         other = self._alternative(clean, hearing, publish=False)
         if other is not None:
             return other
+        plain = plainly(clean, hearing, *self._judges, publish=False)
+        if plain is not None:
+            return self._settle(*plain, "plain", clean, hearing)
         if self.llm is not None and not self._things.named(clean):
             understood = self.llm.chat(clean)  # small talk, never about the home
             if understood.answer:
@@ -365,6 +350,15 @@ class Cascade:
         decision.llm_tokens = tokens
         return decision
 
+    @property
+    def _judges(self) -> tuple[HassilRecognizer, IntentHandler, Thresholds]:
+        return self.recognizer, self.handler, self.thresholds
+
+    def _sounds(
+        self, intent: Intent, hearing: Hearing | None, *, publish: bool = False
+    ) -> tuple[Intent, float] | None:
+        return by_sound(intent, hearing, *self._judges, publish=publish)
+
     def _alternative(
         self, clean: str, hearing: Hearing | None, *, publish: bool
     ) -> Decision | None:
@@ -412,7 +406,11 @@ class Cascade:
             return decision  # an answer, a refusal, a timer: nothing to undo
         unsure = unsure_word(intent, hearing, th.word)
         if not unsure and hearing is not None and not response.confirm:
-            unsure = opposite_heard(intent, hearing, self.recognizer, self._drop)
+            unsure = (
+                opposite_by_sound(intent, hearing, th.names.opposite)
+                if hearing.score is not None
+                else opposite_heard(intent, hearing, self.recognizer, self._drop)
+            )
         if unsure:
             _LOGGER.info("Unsure of the word %r: asking", unsure)
         act_at = th.act if act_at is None else act_at
@@ -461,7 +459,7 @@ class Cascade:
 _DOUBTFUL = 0.8
 _ASK_AGAIN_SECONDS = 120.0
 """A "yes" this long after an unanswered question asks it again; later, nothing."""
-_LEARNED = ("llm", "fuzzy", "alternative")
+_LEARNED = ("llm", "fuzzy", "alternative", "acoustic", "plain")
 """Paths whose phrasing a "yes" teaches (the sentence rules know theirs)."""
 
 

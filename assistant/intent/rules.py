@@ -359,6 +359,31 @@ class HassilRecognizer:
         _LOGGER.debug("Heard %r as %r (score %.0f)", heard, found[0], score)
         return table[found[0]], score
 
+    def named_in(self, clean: str) -> list[tuple[str, str, str]]:
+        """The devices whose spoken name stands in ``clean`` as whole words:
+        (spoken name, entity_id, domain), longest name first."""
+        by_id = {e.entity_id: e for e in self._vocab.entities}
+        found = [
+            (spoken, entity_id, str(by_id[entity_id].domain))
+            for spoken, entity_id in (self._vocab.names or {}).items()
+            if re.search(rf"(?<!\w){re.escape(spoken)}(?!\w)", clean)
+        ]
+        return sorted(found, key=lambda f: -len(f[0]))
+
+    def similar(self, slot: str, heard: str, limit: int) -> list[str]:
+        """The spoken names (``slot`` "name") or rooms ("area") most like
+        ``heard``, best first, however unlike: candidates for the acoustics to
+        choose from, not a match."""
+        table = (self._vocab.names if slot == "name" else self._vocab.areas) or {}
+        heard = heard.removeprefix("the ").strip()
+        if not heard or not table:
+            return []
+        ranked = process.extract(
+            heard, list(table), scorer=_name_similarity,
+            processor=utils.default_process, limit=limit,
+        )  # fmt: skip
+        return [spoken for spoken, _, _ in ranked]
+
     # -- building the intent -----------------------------------------------------
 
     def _to_intent(
@@ -399,7 +424,10 @@ class HassilRecognizer:
             entity_ids = self._in_area(slots["area"], slots.get("domain"))
         elif "name" not in slots and slots.get("domain") == "climate":
             entity_ids = self._in_area(None, "climate")  # "set the heating to 20"
-        return Intent(result.intent.name, slots, clean, entity_ids, confidence)
+        spans = tuple((slot, said) for slot, (said, _) in sorted(fuzzy.items()))
+        return Intent(
+            result.intent.name, slots, clean, entity_ids, confidence, heard=spans
+        )
 
     def _in_area(self, area: str | None, domain: str | None) -> tuple[str, ...]:
         area_key = area.lower() if area is not None else None

@@ -1,0 +1,269 @@
+"""Names checked against the sound: a fuzzily read name or room is replaced by
+each of the home's names most like it, and Whisper scores every such sentence
+on the same audio (forced decoding, as closed-vocabulary recognizers score their
+grammar's sentences). "Set the light in the steady to 60 percent" becomes "…in
+the study…" when the audio says study far more than snug or bedroom, and not
+much less than the words first heard.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import yaml
+
+from . import Hearing, Intent, resolved
+from .alternatives import contradicts, same_action
+from .wording import POLAR_INTENTS
+
+if TYPE_CHECKING:
+    from ..handle import IntentHandler
+    from .decision import Thresholds
+    from .rules import HassilRecognizer
+
+_LOGGER = logging.getLogger(__name__)
+
+CANDIDATES = 6
+"""Names (or rooms) most like the heard words that the audio is asked about."""
+
+
+@dataclass(frozen=True)
+class AcousticLimits:
+    """How the audio must favour a name before it counts (log-probabilities in
+    nats, summed over the sentence's tokens)."""
+
+    act_lag: float = 3.0
+    """The best name's sentence at most this much less likely than the words
+    first heard: acted on (at the act threshold)."""
+    ask_lag: float = 9.0
+    """At most this much: asked first. More: the name stays unknown."""
+    margin: float = 4.0
+    """To act, the best name's sentence must be this much likelier than the best
+    one naming anything else."""
+    ask_margin: float = 2.0
+    """To ask, this much; closer, the audio cannot tell them apart."""
+    frame_lag: float = 8.0
+    """A device's plainest sentence (``sentences/frames.yaml``) at most this much
+    less likely than what was heard is taken: answered, or asked back."""
+    frame_margin: float = 3.0
+    """It must be this much likelier than any doing something else."""
+    opposite: float = 2.0
+    """A command opening with its action word ("Activate the shelf light") is
+    asked back unless the sentence with the opposite word ("Deactivate …") is at
+    least this much less likely."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    intent: Intent
+    """The reading with the name the audio favours (an exact rule reading)."""
+    trust: Literal["act", "ask"]
+    lag: float
+    margin: float
+
+
+def by_sound(
+    intent: Intent,
+    hearing: Hearing | None,
+    recognizer: HassilRecognizer,
+    handler: IntentHandler,
+    th: Thresholds,
+    *,
+    publish: bool = False,
+) -> tuple[Intent, float] | None:
+    """``intent`` (read with a fuzzy name or room) with the name the audio
+    favours (``check_names``), and its confidence: the act threshold when the
+    audio is clear, the ask threshold when less so. Commands only when what was
+    heard was a command (``publish``); answers only when clear."""
+    if not intent.heard:
+        return None
+    verdict = check_names(intent, hearing, recognizer, th.names)
+    if verdict is None:
+        return None
+    publishes = bool(handler.handle(verdict.intent).commands)
+    if (not publish and publishes) or (not publishes and verdict.trust != "act"):
+        return None  # a question is answered only about what was clearly said
+    confidence = th.act if verdict.trust == "act" else th.ask
+    if same_action(verdict.intent, intent):  # the sound agrees with the letters
+        confidence = max(confidence, intent.confidence)
+    elif resolved(intent):  # they disagree: never act on either unasked
+        confidence = min(confidence, th.ask)
+    return verdict.intent, confidence
+
+
+def plainly(
+    clean: str,
+    hearing: Hearing | None,
+    recognizer: HassilRecognizer,
+    handler: IntentHandler,
+    th: Thresholds,
+    *,
+    publish: bool,
+) -> tuple[Intent, float] | None:
+    """A device's plainest sentence the audio clearly says (``check_frames``),
+    and its confidence: answered; a command acted on when the audio is as clear
+    as for a mended name, else asked back; never a command when what was heard
+    was not one (``publish``)."""
+    verdict = check_frames(clean, hearing, recognizer, th.names)
+    if verdict is None:
+        return None
+    publishes = bool(handler.handle(verdict.intent).commands)
+    if publishes and not publish:
+        return None
+    sure = verdict.trust == "act" or not publishes
+    return verdict.intent, th.act if sure else th.ask
+
+
+def check_names(
+    intent: Intent,
+    hearing: Hearing | None,
+    recognizer: HassilRecognizer,
+    limits: AcousticLimits,
+) -> Verdict | None:
+    """The reading of ``intent`` (a fuzzy one) with its fuzzy name or room
+    replaced by the one the audio favours, or None when the audio does not
+    clearly favour one, or it cannot be scored."""
+    if hearing is None or hearing.score is None or len(intent.heard) != 1:
+        return None
+    slot, said = intent.heard[0]
+    said = said.removeprefix("the ").strip()
+    spoken = _span(said, hearing.text)
+    if spoken is None:
+        return None
+    readings: list[tuple[Intent, str]] = []
+    for value in recognizer.similar(slot, said, CANDIDATES):
+        clean = re.sub(rf"\b{re.escape(said)}\b", value, intent.text, count=1)
+        found = recognizer.recognize_normalized(clean)
+        if found is None or found.confidence < 1.0 or not resolved(found):
+            continue
+        name = value.title() if spoken.group(0)[:1].isupper() else value
+        text = hearing.text[: spoken.start()] + name + hearing.text[spoken.end() :]
+        readings.append((found, text))
+    if not readings:
+        return None
+    best, lag, margin = _rank(hearing, readings, "by the sound")
+    if margin < limits.ask_margin or lag > limits.ask_lag:
+        return None
+    sure = lag <= limits.act_lag and margin >= limits.margin
+    trust: Literal["act", "ask"] = "act" if sure else "ask"
+    return Verdict(best, trust, lag, margin)
+
+
+_EXTRA_WORDS = 2
+"""A plain sentence acts only for a transcript at most this many words longer:
+a short sentence scores well against long speech for its length alone."""
+
+FRAMES = Path(__file__).resolve().parent.parent / "sentences" / "frames.yaml"
+
+
+@cache
+def frames() -> dict[str, tuple[str, ...]]:
+    """Device kind -> its plainest sentences, with ``{name}``."""
+    data = yaml.safe_load(FRAMES.read_text("utf-8"))
+    return {kind: tuple(lines) for kind, lines in data.items()}
+
+
+def check_frames(
+    clean: str,
+    hearing: Hearing | None,
+    recognizer: HassilRecognizer,
+    limits: AcousticLimits,
+) -> Verdict | None:
+    """The plainest sentence about a device named in ``clean`` that the audio
+    clearly says, when the rules could not read what was heard ("Use the kitchen
+    blind. Open or close." -> "is the kitchen blind open or closed"). Never one
+    whose action an on/off, open/close or lock/unlock word heard contradicts.
+    "act" only as clear as a mended name, for a transcript about as long."""
+    if hearing is None or hearing.score is None:
+        return None
+    readings: list[tuple[Intent, str]] = []
+    for spoken, entity_id, domain in recognizer.named_in(clean)[:2]:
+        shown = _span(spoken, hearing.text)
+        name = spoken.title() if shown and shown.group(0)[:1].isupper() else spoken
+        for frame in frames().get(domain, ()):
+            found = recognizer.recognize_normalized(frame.format(name=spoken))
+            if found is None or found.confidence < 1.0 or not resolved(found):
+                continue
+            if entity_id not in found.entity_ids:
+                continue
+            text = frame.format(name=name)
+            end = "?" if text.split()[0] in ("is", "what") else "."
+            readings.append((found, text[:1].upper() + text[1:] + end))
+    heard = set(clean.split())
+    readings = [
+        (found, text) for found, text in readings if not contradicts(heard, found)
+    ]
+    if not readings:
+        return None
+    best, lag, margin = _rank(hearing, readings, "plainly")
+    if margin < limits.frame_margin or lag > limits.frame_lag:
+        return None
+    covers = len(clean.split()) <= len(best.text.split()) + _EXTRA_WORDS
+    sure = lag <= limits.act_lag and margin >= limits.margin and covers
+    return Verdict(best, "act" if sure else "ask", lag, margin)
+
+
+def _rank(
+    hearing: Hearing, readings: list[tuple[Intent, str]], how: str
+) -> tuple[Intent, float, float]:
+    """The reading whose sentence the audio finds likeliest, how much less likely
+    it is than what was heard (lag), and how much likelier than the best reading
+    doing something else (margin), in nats."""
+    assert hearing.score is not None
+    scores = hearing.score([hearing.text, *(text for _, text in readings)])
+    ranked = sorted(zip(scores[1:], readings, strict=True), key=lambda r: -r[0])
+    best_score, (best, best_text) = ranked[0]
+    rivals = [s for s, (found, _) in ranked[1:] if not same_action(found, best)]
+    lag = scores[0] - best_score
+    margin = best_score - rivals[0] if rivals else float("inf")
+    _LOGGER.info(
+        "Heard %r; %s %r (lag %.1f, margin %.1f)", hearing.text, how, best_text,
+        lag, margin,
+    )  # fmt: skip
+    return best, lag, margin
+
+
+def _span(said: str, text: str) -> re.Match[str] | None:
+    """Where the normalized words ``said`` stand in the transcript as written."""
+    words = said.split()
+    if not words:
+        return None
+    pattern = r"\W+".join(re.escape(w) for w in words)
+    return re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
+
+
+OPPOSITES = {
+    "on": "off", "off": "on", "activate": "deactivate", "deactivate": "activate",
+    "open": "close", "close": "open", "shut": "open", "lock": "unlock",
+    "unlock": "lock",
+}  # fmt: skip
+
+
+def opposite_by_sound(intent: Intent, hearing: Hearing, margin: float) -> str | None:
+    """The sentence with the opposite action word, when ``intent``'s action word
+    opened it (where its decoding probability says nothing) and the audio says
+    that sentence nearly as well: "Activate the shelf light" may have been
+    "Deactivate the shelf light". None when the audio clearly says what was
+    heard, or the action word was heard later on (its probability stands)."""
+    own = POLAR_INTENTS.get(intent.name, ())
+    if hearing.score is None or not hearing.words or hearing.words[0][0] not in own:
+        return None
+    if any(hearing.word_probability(word) is not None for word in own):
+        return None
+    first = re.match(r"(\W*)(\w+)", hearing.text)
+    opposite = OPPOSITES.get(hearing.words[0][0])
+    if first is None or opposite is None:
+        return None
+    word = opposite.capitalize() if first.group(2)[:1].isupper() else opposite
+    other = first.group(1) + word + hearing.text[first.end() :]
+    heard, swapped = hearing.score([hearing.text, other])
+    _LOGGER.info(
+        "Heard %r; its opposite %r is %.1f less likely", hearing.text, other,
+        heard - swapped,
+    )  # fmt: skip
+    return other if heard - swapped < margin else None

@@ -1,0 +1,112 @@
+"""A second opinion on the wake word: detections the wake models are unsure of
+are checked by Whisper on the last two seconds of audio.
+
+The wake models miss some voices (robotic ones, heavy noise) with scores just
+under their thresholds, where near misses ("hey Travis", "hey Marvin") also
+land. Whisper tells them apart: the wake phrase is checked against what Whisper
+heard in the same audio (forced decoding). A sure detection passes unchecked.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import time
+from typing import Protocol
+
+from .audio import SAMPLE_RATE, AudioChunk
+from .intent import Hearing, normalize
+from .wake import Detection, WakeDetector
+
+_LOGGER = logging.getLogger(__name__)
+
+_WINDOW_SECONDS = 2.0
+"""Audio Whisper hears: the wake phrase and a little before it."""
+_PEAK_CHUNKS = 3
+"""Chunks an unsure score may keep rising (or turn sure) before it is checked;
+it is checked as soon as it falls."""
+_COOLDOWN_SECONDS = 1.0
+"""After a phrase Whisper rejected, unsure scores are ignored this long."""
+
+
+class _Hears(Protocol):
+    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing: ...
+
+
+class CheckedWakeDetector:
+    """``inner`` (which reports unsure detections too), with each unsure one
+    confirmed by Whisper before it counts."""
+
+    def __init__(
+        self, inner: WakeDetector, stt: _Hears, phrase: str, max_lag: float
+    ) -> None:
+        self.inner, self._stt = inner, stt
+        self.phrase = phrase
+        self.max_lag = max_lag
+        self._audio: collections.deque[bytes] = collections.deque()
+        self._bytes = 0
+        self._pending: Detection | None = None
+        self._waited = 0
+        self._quiet_until = 0.0
+
+    @property
+    def threshold(self) -> float:
+        return float(getattr(self.inner, "threshold", 0.0))
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        if hasattr(self.inner, "threshold"):
+            self.inner.threshold = value
+
+    def process(self, chunk: AudioChunk) -> Detection | None:
+        self._keep(chunk.audio)
+        found = self.inner.process(chunk)
+        if found is not None and found.sure:
+            self._pending = None
+            return found
+        if time.monotonic() < self._quiet_until:
+            return None
+        pending = self._pending
+        if found is not None and (pending is None or found.score >= pending.score):
+            self._waited = 0 if pending is None else self._waited + 1
+            self._pending = found
+            if self._waited < _PEAK_CHUNKS:
+                return None  # still rising: wait for its peak
+        elif pending is None:
+            return None
+        best, self._pending = self._pending, None
+        assert best is not None
+        return self._confirm(best)
+
+    def _confirm(self, detection: Detection) -> Detection | None:
+        started = time.perf_counter()
+        hearing = self._stt.hear(b"".join(self._audio))
+        heard = normalize(hearing.text)
+        lag = 0.0
+        if normalize(self.phrase) not in heard and hearing.score is not None:
+            said, phrase = hearing.score([hearing.text, self.phrase])
+            lag = said - phrase
+        ok = bool(heard) and lag <= self.max_lag
+        _LOGGER.info(
+            "Unsure wake word (score %.2f): Whisper heard %r, %s (%.1f, %.0f ms)",
+            detection.score, hearing.text, "taken" if ok else "rejected", lag,
+            (time.perf_counter() - started) * 1000,
+        )  # fmt: skip
+        if not ok:
+            self._quiet_until = time.monotonic() + _COOLDOWN_SECONDS
+            return None
+        self.inner.reset()
+        return Detection(detection.name, detection.score, detection.timestamp_ms)
+
+    def _keep(self, audio: bytes) -> None:
+        self._audio.append(audio)
+        self._bytes += len(audio)
+        limit = int(_WINDOW_SECONDS * SAMPLE_RATE) * 2
+        while self._bytes - len(self._audio[0]) >= limit:
+            self._bytes -= len(self._audio.popleft())
+
+    def reset(self) -> None:
+        self.inner.reset()
+        self._audio.clear()
+        self._bytes = 0
+        self._pending = None

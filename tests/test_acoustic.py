@@ -1,0 +1,176 @@
+"""Names and opposite action words checked against the sound: the decision logic
+with a scorer standing in for Whisper (the real one: tests/test_acoustic_spoken.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from assistant.intent import Hearing
+
+from .test_cascade import _cascade
+
+
+def _hearing(text: str, scores: dict[str, float], default: float = -40.0) -> Hearing:
+    """What Whisper heard, and how likely the audio finds each other sentence
+    (``scores``; any other: ``default``)."""
+
+    def score(texts: Sequence[str]) -> list[float]:
+        asked.extend(texts)
+        return [scores.get(t, default) for t in texts]
+
+    asked: list[str] = []
+    words = tuple((w.strip(".?,").lower(), 0.9) for w in text.split())
+    return Hearing(text, words, score=score)
+
+
+def test_a_misheard_name_the_sound_is_sure_of_acts(tmp_path: Path) -> None:
+    cascade, llm = _cascade(tmp_path)
+    heard = "Turn on the Dusk Dump."
+    hearing = _hearing(heard, {heard: -6.0, "Turn on the Desk Lamp.": -7.5})
+    decision = cascade.decide(heard, hearing)
+    assert decision.path == "acoustic" and not decision.asking
+    assert [(c.topic, c.payload) for c in decision.response.commands] == [
+        ("zigbee2mqtt/desk_lamp/set", '{"state":"ON"}')
+    ]
+    assert llm.asked == []
+
+
+def test_a_name_less_clear_is_asked_and_yes_acts(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    heard = "Turn on the Dusk Dump."
+    hearing = _hearing(heard, {heard: -6.0, "Turn on the Desk Lamp.": -12.0})
+    decision = cascade.decide(heard, hearing)
+    assert decision.asking and decision.path == "acoustic"
+    assert decision.response.confirm == "Turn on the desk lamp?"
+    assert [c.topic for c in cascade.decide("yes").response.commands] == [
+        "zigbee2mqtt/desk_lamp/set"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scores", "why"),
+    [({"Turn on the Desk Lamp.": -30.0}, "far less likely than what was heard"),
+     ({"Turn on the Desk Lamp.": -7.0, "Turn on the Kitchen Light.": -8.0},
+      "two names alike")],
+)  # fmt: skip
+def test_a_name_the_sound_cannot_pick_is_not_acted_on(
+    tmp_path: Path, scores: dict[str, float], why: str
+) -> None:
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    heard = "Turn on the Dusk Dump."
+    decision = cascade.decide(heard, _hearing(heard, {heard: -6.0, **scores}))
+    assert decision.path != "acoustic", (why, decision)
+    assert decision.asking or decision.response.commands == [], why
+
+
+def test_a_question_is_answered_not_turned_into_a_command(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    heard = "What is the Dusk Dump?"
+    hearing = _hearing(heard, {heard: -6.0, "What is the Desk Lamp?": -6.5})
+    decision = cascade.decide(heard, hearing)
+    assert decision.response.commands == [] and not decision.asking
+    assert decision.path == "acoustic"
+    assert "desk lamp" in decision.response.speech.lower()
+
+
+def test_unknown_things_stay_unknown_whatever_the_sound(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    heard = "Turn on the garden sprinkler."
+    hearing = _hearing(heard, {heard: -6.0}, default=-6.0)
+    decision = cascade.decide(heard, hearing)
+    assert decision.response.commands == [] and not decision.asking
+    assert "sprinkler" in decision.response.speech
+
+
+@pytest.mark.parametrize(
+    ("opposite", "asked"), [(-5.5, True), (-9.0, False)]
+)  # fmt: skip
+def test_a_first_action_word_is_checked_against_its_opposite(
+    tmp_path: Path, opposite: float, asked: bool
+) -> None:
+    """ "Lock the back door" opens with its action word, whose probability says
+    nothing: the sentence with the opposite word is scored on the same audio."""
+    cascade, _ = _cascade(tmp_path)
+    heard = "Lock the back door."
+    scores = {heard: -5.0, "Unlock the back door.": opposite}
+    decision = cascade.decide(heard, _hearing(heard, scores))
+    assert decision.asking is asked
+    if asked:
+        assert decision.response.confirm == "Lock the back door?"
+        assert cascade.decide("no").response.commands == []
+    else:
+        assert [c.payload for c in decision.response.commands] == ["LOCK"]
+
+
+def test_every_plain_sentence_is_read_by_the_rules(tmp_path: Path) -> None:
+    from assistant.intent.acoustic import frames
+
+    cascade, _ = _cascade(tmp_path)
+    named = {domain: spoken for spoken, _, domain in
+             cascade.recognizer.named_in("kitchen light desk lamp ceiling fan "
+                                         "garage door back door coffee machine "
+                                         "living room thermostat")}  # fmt: skip
+    assert set(frames()) - {"sensor", "binary_sensor"} <= set(named)
+    for domain, lines in frames().items():
+        if domain not in named:
+            continue
+        for line in lines:
+            found = cascade.recognizer.recognize(line.format(name=named[domain]))
+            assert found is not None and found.confidence == 1.0, (domain, line)
+            assert found.entity_ids, (domain, line)
+
+
+def test_a_misheard_question_about_a_device_is_answered(tmp_path: Path) -> None:
+    cascade, llm = _cascade(tmp_path)
+    heard = "Use the Garage Door. Open or close."
+    hearing = _hearing(heard, {heard: -5.0, "Is the Garage Door open or closed?": -9.0,
+                               "Open the Garage Door.": -20.0})  # fmt: skip
+    decision = cascade.decide(heard, hearing)
+    assert decision.path == "plain" and decision.response.commands == []
+    assert "garage door" in decision.response.speech.lower()
+    assert llm.asked == []
+
+
+def test_a_misheard_command_about_a_device_is_asked(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    heard = "Gloss the Garage Door now and then."
+    hearing = _hearing(heard, {heard: -5.0, "Close the Garage Door.": -9.0,
+                               "Is the Garage Door closed?": -15.0})  # fmt: skip
+    decision = cascade.decide(heard, hearing)
+    assert decision.path == "plain" and decision.asking
+    assert decision.response.confirm == "Close the garage door?"
+    assert [c.payload for c in cascade.decide("yes").response.commands] == ["CLOSE"]
+
+
+def test_a_plain_sentence_the_sound_cannot_pick_is_not_taken(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    heard = "Gloss the Garage Door now and then."
+    hearing = _hearing(heard, {heard: -5.0, "Close the Garage Door.": -9.0,
+                               "Open the Garage Door.": -10.0})  # fmt: skip
+    decision = cascade.decide(heard, hearing)
+    assert decision.path != "plain"
+
+
+def test_a_plain_sentence_against_a_heard_action_word_is_not_taken(
+    tmp_path: Path,
+) -> None:
+    """ "Off" was heard: "turn on the garage door" is never offered, however the
+    audio scores it."""
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    heard = "Turn the Garage Door off the hour."
+    hearing = _hearing(heard, {heard: -5.0, "Open the Garage Door.": -6.0})
+    decision = cascade.decide(heard, hearing)
+    assert decision.path != "plain"
+    assert "Open" not in (decision.response.confirm or "")
+
+
+def test_a_plain_command_the_sound_is_sure_of_acts(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    heard = "Cut you too off the Kitchen Light."
+    hearing = _hearing(heard, {heard: -5.0, "Turn off the Kitchen Light.": -6.0})
+    decision = cascade.decide(heard, hearing)
+    assert decision.path == "plain" and not decision.asking
+    assert [c.topic for c in decision.response.commands] == ["t/kitchen/light/set"]
