@@ -6,7 +6,7 @@ import pytest
 
 from assistant.intent import Hearing, Intent
 from assistant.intent.alternatives import faithful
-from assistant.intent.wording import unsure_word
+from assistant.intent.wording import doubt, kind_of, unsure_word
 
 
 def _hearing(text: str, prob: float = 0.95) -> Hearing:
@@ -18,7 +18,8 @@ def _hearing(text: str, prob: float = 0.95) -> Hearing:
     [("lock the back door", "HassLock", None),
      ("and lock the back door", "HassLock", "and lock"),  # "unlock"?
      ("activate the kettle", "HassTurnOn", None),
-     ("the activate the kettle", "HassTurnOn", "the activate")],  # "deactivate"?
+     ("the activate the kettle", "HassTurnOn", "the activate"),  # "deactivate"?
+     ("i need to activate the kettle", "HassTurnOn", "to activate")],
 )  # fmt: skip
 def test_a_syllable_before_lock_is_unsure(heard: str, name: str, unsure: str) -> None:
     assert unsure_word(Intent(name), _hearing(heard), 0.3) == unsure
@@ -55,3 +56,24 @@ def test_an_answer_may_come_from_a_next_best_transcript() -> None:
     said = "is the towel rail off"
     assert faithful("is the towel rail switch off", said, Intent("HassGetState"),
                     publishes=False) == "act"  # fmt: skip
+
+
+def test_a_number_said_that_the_reading_does_not_set_is_doubted() -> None:
+    turn_off = Intent("HassTurnOff", {"name": "Bedside Lamp"})
+    assert doubt("save the lighting the bedroom to 50 percent", None, turn_off)
+    assert doubt("turn off the bedside lamp", None, turn_off) is None
+    dim = Intent("HassLightSet", {"name": "Bedside Lamp", "brightness": 50})
+    assert doubt("bedside lamp to 50 percent", None, dim) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [("office shutter open", "statement"),  # "is the office shutter open", misheard
+     ("the main door unlocked", "statement"),
+     ("turn the office shutter on", "command"),
+     ("switch the porch light off", "command")],
+)  # fmt: skip
+def test_a_device_and_a_state_without_a_verb_is_no_command(
+    said: str, kind: str
+) -> None:
+    assert kind_of(said) == kind

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from .rules import HassilRecognizer
 
 _LOGGER = logging.getLogger(__name__)
+
+_DIGIT = re.compile(r"\d")
 
 CANDIDATES = 6
 """Names (or rooms) most like the heard words that the audio is asked about."""
@@ -89,6 +91,12 @@ def by_sound(
     if (not publish and publishes) or (not publishes and verdict.trust != "act"):
         return None  # a question is answered only about what was clearly said
     confidence = th.act if verdict.trust == "act" else th.ask
+    slot, said = intent.heard[0]
+    if (
+        publishes
+        and len(said.split()) > len(str(verdict.intent.slots.get(slot, "")).split()) + 1
+    ):
+        confidence = min(confidence, th.ask)  # more words than a slip: asked
     if same_action(verdict.intent, intent):  # the sound agrees with the letters
         confidence = max(confidence, intent.confidence)
     elif resolved(intent):  # they disagree: never act on either unasked
@@ -106,17 +114,34 @@ def plainly(
     publish: bool,
 ) -> tuple[Intent, float] | None:
     """A device's plainest sentence the audio clearly says (``check_frames``),
-    and its confidence: answered; a command acted on when the audio is as clear
-    as for a mended name, else asked back; never a command when what was heard
-    was not one (``publish``)."""
+    and its confidence: answered; a command asked back; never a command when
+    what was heard was not one (``publish``)."""
     verdict = check_frames(clean, hearing, recognizer, th.names)
     if verdict is None:
         return None
     publishes = bool(handler.handle(verdict.intent).commands)
     if publishes and not publish:
         return None
-    sure = verdict.trust == "act" or not publishes
-    return verdict.intent, th.act if sure else th.ask
+    return verdict.intent, th.ask if publishes else th.act
+
+
+def sound_disagrees(
+    clean: str,
+    hearing: Hearing | None,
+    reading: Intent,
+    recognizer: HassilRecognizer,
+    limits: AcousticLimits,
+) -> str | None:
+    """Why the audio speaks against acting on ``reading`` (an LLM's): the plainest
+    sentences about the device it names (``check_frames``, with twice the lag and
+    a margin of 1: the LLM was sure, the words were not) favour another action or
+    a question ("I need to take off the barn light" sounding most like
+    "what is the state of the barn light"). None when they agree or cannot tell."""
+    looser = replace(limits, frame_lag=2 * limits.frame_lag, frame_margin=1.0)
+    verdict = check_frames(clean, hearing, recognizer, looser)
+    if verdict is None or same_action(verdict.intent, reading):
+        return None
+    return f"the audio sounds more like {verdict.intent.text!r}"
 
 
 def check_names(
@@ -133,8 +158,8 @@ def check_names(
     slot, said = intent.heard[0]
     said = said.removeprefix("the ").strip()
     spoken = _span(said, hearing.text)
-    if spoken is None:
-        return None
+    if spoken is None or _DIGIT.search(said):
+        return None  # "kitchen blind about 3 quarters": more than a name
     readings: list[tuple[Intent, str]] = []
     for value in recognizer.similar(slot, said, CANDIDATES):
         clean = re.sub(rf"\b{re.escape(said)}\b", value, intent.text, count=1)
@@ -153,10 +178,6 @@ def check_names(
     trust: Literal["act", "ask"] = "act" if sure else "ask"
     return Verdict(best, trust, lag, margin)
 
-
-_EXTRA_WORDS = 2
-"""A plain sentence acts only for a transcript at most this many words longer:
-a short sentence scores well against long speech for its length alone."""
 
 FRAMES = Path(__file__).resolve().parent.parent / "sentences" / "frames.yaml"
 
@@ -177,22 +198,25 @@ def check_frames(
     """The plainest sentence about a device named in ``clean`` that the audio
     clearly says, when the rules could not read what was heard ("Use the kitchen
     blind. Open or close." -> "is the kitchen blind open or closed"). Never one
-    whose action an on/off, open/close or lock/unlock word heard contradicts.
-    "act" only as clear as a mended name, for a transcript about as long."""
-    if hearing is None or hearing.score is None:
-        return None
+    whose action an on/off, open/close or lock/unlock word heard contradicts,
+    none when a number was heard. Always "ask": a command is asked back (a short
+    sentence scores well against long speech for its length alone)."""
+    if hearing is None or hearing.score is None or _DIGIT.search(clean):
+        return None  # a number was said: these sentences have none
     readings: list[tuple[Intent, str]] = []
     for spoken, entity_id, domain in recognizer.named_in(clean)[:2]:
         shown = _span(spoken, hearing.text)
         name = spoken.title() if shown and shown.group(0)[:1].isupper() else spoken
         for frame in frames().get(domain, ()):
-            found = recognizer.recognize_normalized(frame.format(name=spoken))
+            found = recognizer.recognize_normalized(
+                frame.format(name=spoken, area=spoken)
+            )
             if found is None or found.confidence < 1.0 or not resolved(found):
                 continue
-            if entity_id not in found.entity_ids:
+            if entity_id and entity_id not in found.entity_ids:
                 continue
-            text = frame.format(name=name)
-            end = "?" if text.split()[0] in ("is", "what") else "."
+            text = frame.format(name=name, area=name)
+            end = "?" if text.split()[0] in ("is", "what", "how") else "."
             readings.append((found, text[:1].upper() + text[1:] + end))
     heard = set(clean.split())
     readings = [
@@ -203,9 +227,7 @@ def check_frames(
     best, lag, margin = _rank(hearing, readings, "plainly")
     if margin < limits.frame_margin or lag > limits.frame_lag:
         return None
-    covers = len(clean.split()) <= len(best.text.split()) + _EXTRA_WORDS
-    sure = lag <= limits.act_lag and margin >= limits.margin and covers
-    return Verdict(best, "act" if sure else "ask", lag, margin)
+    return Verdict(best, "ask", lag, margin)
 
 
 def _rank(

@@ -29,12 +29,13 @@ from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize, resolved
-from .acoustic import by_sound, opposite_by_sound, plainly
+from .acoustic import by_sound, opposite_by_sound, plainly, sound_disagrees
 from .alternatives import opposite_heard, read_alternatives, same_action
 from .decision import Decision, Thresholds
 from .memory import Memory
 from .rules import HassilRecognizer
 from .things import Things
+from .values import read_values
 from .wording import (
     AS_QUESTION,
     STATE_AT_END,
@@ -253,6 +254,9 @@ class Cascade:
         plain = plainly(clean, hearing, *self._judges, publish=not referent)
         if plain is not None:
             return self._settle(*plain, "plain", clean, hearing)
+        valued = None if referent else read_values(clean, self.recognizer)
+        if valued is not None:  # "I'd like the bedside lamp in purple": asked
+            return self._settle(valued, self.thresholds.ask, "values", clean, hearing)
         if intent is not None and fuzzy:
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
         if self.llm is None:
@@ -268,6 +272,10 @@ class Cascade:
         if by_sound is not None:
             return self._settle(*by_sound, "acoustic", clean, hearing)
         if intent is not None and not _publishes(self.handler.handle(intent)):
+            if not resolved(intent) and self._things.unknown(clean) is None:
+                plain = plainly(clean, hearing, *self._judges, publish=False)
+                if plain is not None:  # "how cold is it until kitchen"
+                    return self._settle(*plain, "plain", clean, hearing)
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
         asked = AS_QUESTION.sub("is ", clean, count=1)  # "there's the fan on"
         asked = STATE_AT_END.sub(
@@ -339,6 +347,10 @@ class Cascade:
             else None
         )
         why = doubt(clean, entity, intent)
+        if not why and confidence >= self.thresholds.llm_act:
+            why = sound_disagrees(
+                clean, hearing, intent, self.recognizer, self.thresholds.names
+            )
         if why:
             _LOGGER.info("LLM reading in doubt (%s): asking", why)
             confidence = min(confidence, _DOUBTFUL)
@@ -459,7 +471,7 @@ class Cascade:
 _DOUBTFUL = 0.8
 _ASK_AGAIN_SECONDS = 120.0
 """A "yes" this long after an unanswered question asks it again; later, nothing."""
-_LEARNED = ("llm", "fuzzy", "alternative", "acoustic", "plain")
+_LEARNED = ("llm", "fuzzy", "alternative", "acoustic", "plain", "values")
 """Paths whose phrasing a "yes" teaches (the sentence rules know theirs)."""
 
 

@@ -34,7 +34,7 @@ class Decision:
     path: str = "rules"
     """Who understood: rules, alternative (a next-best transcript), fuzzy, acoustic
     (a fuzzy name the audio chose), plain (a device's plainest sentence the audio
-    chose), memory,
+    chose), values (a device and a value only one setting takes), memory,
     dialogue, llm or conversation."""
     asking: bool = False
     """The reply is a question; the next utterance answers it."""

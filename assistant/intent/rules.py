@@ -40,7 +40,7 @@ _PROMPT_SKILLS = 4
 """Skill sentences shown to Whisper (more crowd out the device names)."""
 _NUMBER_SLOTS = ("brightness", "temperature", "position")
 _MAX_DROPPED = 3
-_NEGATION = frozenset({"don't", "dont", "do", "not", "never", "no", "stop", "without"})
+NEGATION = frozenset({"don't", "dont", "do", "not", "never", "no", "stop", "without"})
 _SLIP_WORDS = frozenset({"and", "an", "in", "on", "un", "i", "a", "the", "i'm", "im"})
 _POLAR_VERBS = frozenset({"lock", "open", "close", "activate", "turn", "switch"})
 _TRIMMED_CONFIDENCE = 0.92
@@ -265,7 +265,7 @@ class HassilRecognizer:
         words = clean.split()
         for drop in range(1, min(_MAX_DROPPED, len(words) - 2) + 1):
             dropped, rest = words[:drop], words[drop:]
-            if _NEGATION & set(dropped):
+            if NEGATION & set(dropped):
                 return None
             result = recognize_best(
                 " ".join(rest), self._intents, slot_lists=self._slot_lists,
@@ -361,13 +361,18 @@ class HassilRecognizer:
 
     def named_in(self, clean: str) -> list[tuple[str, str, str]]:
         """The devices whose spoken name stands in ``clean`` as whole words:
-        (spoken name, entity_id, domain), longest name first."""
+        (spoken name, entity_id, domain), longest name first; else the rooms:
+        (spoken room, "", "area")."""
         by_id = {e.entity_id: e for e in self._vocab.entities}
         found = [
             (spoken, entity_id, str(by_id[entity_id].domain))
             for spoken, entity_id in (self._vocab.names or {}).items()
-            if re.search(rf"(?<!\w){re.escape(spoken)}(?!\w)", clean)
+            if _says(clean, spoken)
         ]
+        if not found:
+            found = [
+                (a, "", "area") for a in self._vocab.areas or {} if _says(clean, a)
+            ]
         return sorted(found, key=lambda f: -len(f[0]))
 
     def similar(self, slot: str, heard: str, limit: int) -> list[str]:
@@ -437,6 +442,10 @@ class HassilRecognizer:
             if (area_key is None or (e.area or "").lower() == area_key)
             and (domain is None or e.domain == domain)
         )
+
+
+def _says(clean: str, words: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", clean) is not None
 
 
 def _name_similarity(heard: str, name: str, **_: object) -> float:

@@ -69,7 +69,13 @@ class Things:
 
     def __init__(self, entities: Iterable[Entity] = ()) -> None:
         known: set[str] = set()
+        self._in_room: dict[str, set[str]] = {}
+        """Room (normalized) -> the kind and name words of its devices."""
         for entity in entities:
+            if entity.area:
+                room = self._in_room.setdefault(normalize(entity.area), set())
+                room.update(KIND_WORDS.get(entity.domain, ()))
+                room.update(normalize(entity.name.replace("_", " ")).split())
             for label in (entity.name, *entity.aliases, entity.area or ""):
                 words = normalize(label.replace("_", " ")).split()
                 known.update(words)
@@ -91,6 +97,9 @@ class Things:
         """The first room or thing in ``clean`` (normalized) the home lacks."""
         rooms, things = _lexicon()
         words = clean.split()
+        mix = self._room_without(words)
+        if mix is not None:
+            return mix
         for lexicon, is_room in ((things, False), (rooms, True)):
             for size in (2, 1):
                 for start in range(len(words) - size + 1):
@@ -107,6 +116,22 @@ class Things:
                     if before and before not in _PHRASE_STOP and not is_room:
                         term = f"{before} {term}"  # "garden sprinkler"
                     return Unknown(term, is_room)
+        return None
+
+    def _room_without(self, words: list[str]) -> Unknown | None:
+        """A room of the home followed by a kind of device none of its devices is
+        ("bedroom fan" in a home whose only fan is in the study)."""
+        for room, kinds in self._in_room.items():
+            size = len(room.split())
+            for start in range(len(words) - size):
+                if " ".join(words[start : start + size]) != room:
+                    continue
+                kind = words[start + size]
+                if kind not in _GENERIC or kind in kinds or _singular(kind) in kinds:
+                    continue
+                if self.known(f"{words[start + size - 1]} {kind}"):
+                    continue  # part of a device's own name
+                return Unknown(f"{room} {kind}", False)
         return None
 
     def foreign_word(self, heard: str, name: str) -> bool:

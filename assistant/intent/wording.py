@@ -31,12 +31,15 @@ STATE_AT_END = re.compile(
     r"(?P<state>on|off|open|closed|locked|unlocked)$"
 )
 VERBLESS = re.compile(
-    r"^(?:(?:now|so|and|but|use|okay|ok|well)\s+)*(?P<what>(?:the|my) .+?)\s+"
-    r"(?P<state>on|off|open|closed|locked|unlocked)$"
+    r"^(?:(?:now|so|and|but|use|okay|ok|well)\s+)*"
+    r"(?P<what>(?:the|my) .+?|(?!(?:turn|switch|put|set|make|get|keep|leave)\b)"
+    r"\w+(?: \w+){0,2}?)\s+(?P<state>on|off|open|closed|locked|unlocked)$"
 )
 """A device and a state with no verb ("the main door unlocked", "now the floor lamp
-on"): Whisper dropped the "is" of a question more often than anyone gives a
-command without a verb. Answered as "is the main door unlocked"."""
+on", "office shutter open"): Whisper dropped the "is" of a question more often
+than anyone gives a command without a verb. Answered as "is the main door
+unlocked"; a terse command ("kitchen light off") hears the state, never a wrong
+action."""
 _POLITE = re.compile(r"^(?:please |but |so )?(?:could|can|would|will) you\b")
 AS_QUESTION = re.compile(
     r"^(?:there's|there is|theres|here's|that's|it's|its|is it|it is)\s+(?=the |my )"
@@ -83,9 +86,13 @@ def doubt(
         if one in words and other in words:
             return f"both {one} and {other}"
     said = {float(n) for n in NUMBER.findall(clean)}
-    for key, value in reading.slots.items() if reading else ():
-        if said and isinstance(value, int | float) and float(value) not in said:
-            return f"{key} {value} was not said ({', '.join(NUMBER.findall(clean))})"
+    numbers = [v for v in (reading.slots.values() if reading else ())
+               if isinstance(v, int | float) and not isinstance(v, bool)]  # fmt: skip
+    for value in numbers:
+        if said and float(value) not in said:
+            return f"{value} was not said ({', '.join(NUMBER.findall(clean))})"
+    if said and reading is not None and not numbers:
+        return f"{', '.join(NUMBER.findall(clean))} was said, the reading sets none"
     if entity is None:
         return None
     own = set(normalize(f"{entity.name} {entity.area or ''}").split())
@@ -112,7 +119,11 @@ def kind_of(clean: str, heard: str = "") -> str:
 
 
 _PREFIXED = {"lock": "unlock", "activate": "deactivate"}
-_PREFIX_SLIPS = frozenset({"and", "an", "in", "on", "un", "de", "the", "i", "a"})
+_PREFIX_SLIPS = frozenset(
+    {"and", "an", "in", "on", "un", "de", "the", "i", "a", "to", "he"}
+)
+"""Short words Whisper writes for the first syllable of "unlock" or "deactivate"
+("and lock", "to activate")."""
 
 
 def unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | None:
