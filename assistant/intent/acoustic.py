@@ -92,10 +92,9 @@ def by_sound(
         return None  # a question is answered only about what was clearly said
     confidence = th.act if verdict.trust == "act" else th.ask
     slot, said = intent.heard[0]
-    if (
-        publishes
-        and len(said.split()) > len(str(verdict.intent.slots.get(slot, "")).split()) + 1
-    ):
+    heard_words = len(said.removeprefix("the ").split())
+    name_words = len(str(verdict.intent.slots.get(slot, "")).split())
+    if publishes and heard_words > name_words + 1:
         confidence = min(confidence, th.ask)  # more words than a slip: asked
     if same_action(verdict.intent, intent):  # the sound agrees with the letters
         confidence = max(confidence, intent.confidence)
