@@ -3,8 +3,10 @@ are checked by Whisper on the last two seconds of audio.
 
 The wake models miss some voices (robotic ones, heavy noise) with scores just
 under their thresholds, where near misses ("hey Travis", "hey Marvin") also
-land. Whisper tells them apart: the wake phrase is checked against what Whisper
-heard in the same audio (forced decoding). A sure detection passes unchecked.
+land. Whisper tells them apart: what it heard is scored on the same audio
+(forced decoding) against the same words with the wake phrase in place of two of
+them ("Hey Travis, set the…" against "Hey Jarvis, set the…"). A sure detection
+passes unchecked.
 """
 
 from __future__ import annotations
@@ -25,8 +27,25 @@ _WINDOW_SECONDS = 2.0
 _PEAK_CHUNKS = 3
 """Chunks an unsure score may keep rising (or turn sure) before it is checked;
 it is checked as soon as it falls."""
+_PLACES = 8
+"""Places of the wake phrase tried in what Whisper heard (one batch)."""
 _COOLDOWN_SECONDS = 1.0
 """After a phrase Whisper rejected, unsure scores are ignored this long."""
+
+
+def in_place(text: str, phrase: str) -> list[str]:
+    """``text`` with the wake phrase in place of as many of its words, at each
+    place: sentences as long as what was heard, so that their scores compare (a
+    short sentence scores well against long speech for its length alone)."""
+    words, size = text.split(), len(phrase.split())
+    bare = phrase.rstrip(".")
+    if len(words) <= size:
+        return [phrase]
+    return [
+        " ".join([*words[:i], bare + ("," if i + size < len(words) else "."),
+                  *words[i + size :]])
+        for i in range(len(words) - size + 1)
+    ][:_PLACES]  # fmt: skip
 
 
 class _Hears(Protocol):
@@ -84,8 +103,9 @@ class CheckedWakeDetector:
         heard = normalize(hearing.text)
         lag = 0.0
         if normalize(self.phrase) not in heard and hearing.score is not None:
-            said, phrase = hearing.score([hearing.text, self.phrase])
-            lag = said - phrase
+            placed = in_place(hearing.text, self.phrase)
+            said, *phrase = hearing.score([hearing.text, *placed])
+            lag = said - max(phrase)
         ok = bool(heard) and lag <= self.max_lag
         _LOGGER.info(
             "Unsure wake word (score %.2f): Whisper heard %r, %s (%.1f, %.0f ms)",
