@@ -202,6 +202,33 @@ def check_frames(
     sentence scores well against long speech for its length alone)."""
     if hearing is None or hearing.score is None or _DIGIT.search(clean):
         return None  # a number was said: these sentences have none
+    ranked = _frames_ranked(clean, hearing, recognizer)
+    if ranked is None:
+        return None
+    best, lag, margin = ranked
+    if margin < limits.frame_margin or lag > limits.frame_lag:
+        return None
+    return Verdict(best, "ask", lag, margin)
+
+
+_Ranked = tuple[Intent, float, float] | None
+_last: list[tuple[Hearing, str, _Ranked]] = []
+"""The last ranking, kept for the LLM's check of the same utterance."""
+
+
+def _frames_ranked(
+    clean: str, hearing: Hearing, recognizer: HassilRecognizer
+) -> _Ranked:
+    """The plainest sentences about the devices ``clean`` names, ranked by the
+    audio (``_rank``), once per utterance."""
+    if _last and _last[0][0] is hearing and _last[0][1] == clean:
+        return _last[0][2]
+    ranked = _rank_frames(clean, hearing, recognizer)
+    _last[:] = [(hearing, clean, ranked)]
+    return ranked
+
+
+def _rank_frames(clean: str, hearing: Hearing, recognizer: HassilRecognizer) -> _Ranked:
     readings: list[tuple[Intent, str]] = []
     for spoken, entity_id, domain in recognizer.named_in(clean)[:2]:
         shown = _span(spoken, hearing.text)
@@ -221,12 +248,7 @@ def check_frames(
     readings = [
         (found, text) for found, text in readings if not contradicts(heard, found)
     ]
-    if not readings:
-        return None
-    best, lag, margin = _rank(hearing, readings, "plainly")
-    if margin < limits.frame_margin or lag > limits.frame_lag:
-        return None
-    return Verdict(best, "ask", lag, margin)
+    return _rank(hearing, readings, "plainly") if readings else None
 
 
 def _rank(
