@@ -15,6 +15,7 @@ from .app import build_assistant
 from .audio import read_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config
+from .heap import release_memory
 from .pipeline import TIMING_KEYS, RunResult
 from .sample_home import HomeSimulator
 from .synth import add_noise, espeak_available, espeak_pcm, piper_pcm, silence
@@ -133,6 +134,7 @@ async def _measure(assistant: Any, cases: list[Any], runs: int) -> dict[str, Any
     for run in range(runs):
         for index, (label, pcm, expected) in enumerate(cases, 1):
             result: RunResult = await assistant.pipeline.run_audio(pcm)
+            release_memory()  # as the service does between commands
             _LOGGER.info(
                 "run %d/%d [%d/%d] %s -> %r (%.0f ms)",
                 run + 1,
