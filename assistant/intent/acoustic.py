@@ -65,8 +65,6 @@ class Verdict:
     intent: Intent
     """The reading with the name the audio favours (an exact rule reading)."""
     trust: Literal["act", "ask"]
-    lag: float
-    margin: float
 
 
 def by_sound(
@@ -115,13 +113,13 @@ def plainly(
     """A device's plainest sentence the audio clearly says (``check_frames``),
     and its confidence: answered; a command asked back; never a command when
     what was heard was not one (``publish``)."""
-    verdict = check_frames(clean, hearing, recognizer, th.names)
-    if verdict is None:
+    found = check_frames(clean, hearing, recognizer, th.names)
+    if found is None:
         return None
-    publishes = bool(handler.handle(verdict.intent).commands)
+    publishes = bool(handler.handle(found).commands)
     if publishes and not publish:
         return None
-    return verdict.intent, th.ask if publishes else th.act
+    return found, th.ask if publishes else th.act
 
 
 def sound_disagrees(
@@ -137,10 +135,10 @@ def sound_disagrees(
     a question ("I need to take off the barn light" sounding most like
     "what is the state of the barn light"). None when they agree or cannot tell."""
     looser = replace(limits, frame_lag=2 * limits.frame_lag, frame_margin=1.0)
-    verdict = check_frames(clean, hearing, recognizer, looser)
-    if verdict is None or same_action(verdict.intent, reading):
+    found = check_frames(clean, hearing, recognizer, looser)
+    if found is None or same_action(found, reading):
         return None
-    return f"the audio sounds more like {verdict.intent.text!r}"
+    return f"the audio sounds more like {found.text!r}"
 
 
 def check_names(
@@ -175,7 +173,7 @@ def check_names(
         return None
     sure = lag <= limits.act_lag and margin >= limits.margin
     trust: Literal["act", "ask"] = "act" if sure else "ask"
-    return Verdict(best, trust, lag, margin)
+    return Verdict(best, trust)
 
 
 FRAMES = Path(__file__).resolve().parent.parent / "sentences" / "frames.yaml"
@@ -193,13 +191,14 @@ def check_frames(
     hearing: Hearing | None,
     recognizer: HassilRecognizer,
     limits: AcousticLimits,
-) -> Verdict | None:
-    """The plainest sentence about a device named in ``clean`` that the audio
-    clearly says, when the rules could not read what was heard ("Use the kitchen
-    blind. Open or close." -> "is the kitchen blind open or closed"). Never one
+) -> Intent | None:
+    """The reading of the plainest sentence about a device named in ``clean``
+    that the audio clearly says, when the rules could not read what was heard
+    ("Use the kitchen blind. Open or close." -> "is the kitchen blind open or
+    closed"). Never one
     whose action an on/off, open/close or lock/unlock word heard contradicts,
-    none when a number was heard. Always "ask": a command is asked back (a short
-    sentence scores well against long speech for its length alone)."""
+    none when a number was heard. A command read so is only ever asked back (a
+    short sentence scores well against long speech for its length alone)."""
     if hearing is None or hearing.score is None or _DIGIT.search(clean):
         return None  # a number was said: these sentences have none
     ranked = _frames_ranked(clean, hearing, recognizer)
@@ -208,7 +207,7 @@ def check_frames(
     best, lag, margin = ranked
     if margin < limits.frame_margin or lag > limits.frame_lag:
         return None
-    return Verdict(best, "ask", lag, margin)
+    return best
 
 
 _Ranked = tuple[Intent, float, float] | None
