@@ -138,8 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser(
-        "devices", help="list the audio devices (for [audio] in config.toml)"
+        "audio-devices", help="list the sound cards (for [audio] in config.toml)"
     )
+    sub.add_parser("devices", help="old name of audio-devices (says so)")
+
+    p = sub.add_parser(
+        "home", help="list the devices it learned: rooms, what it can do, states"
+    )
+    _add_common(p)
+    p.add_argument("--json", action="store_true", help="print them as JSON")
 
     p = sub.add_parser(
         "memory", help="show or remove what yes/no answers taught (on this device)"
@@ -221,7 +228,7 @@ async def _process(args: argparse.Namespace) -> int:
             audio.append((path, err))
     failed = 0
     readable = any(isinstance(pcm, bytes) for _, pcm in audio)
-    assistant = await build_assistant(cfg) if readable else None
+    assistant = await build_assistant(cfg, command="process") if readable else None
     try:
         for index, (path, pcm) in enumerate(audio):
             if isinstance(pcm, AssistantError):
@@ -254,7 +261,9 @@ async def _process(args: argparse.Namespace) -> int:
 async def _text(args: argparse.Namespace) -> int:
     from .app import build_assistant
 
-    assistant = await build_assistant(_config(args), audio=False, speech=False)
+    assistant = await build_assistant(
+        _config(args), audio=False, speech=False, command="text"
+    )
     try:
         for sentence in args.sentence:
             result = await assistant.pipeline.run_text(sentence)
@@ -284,7 +293,9 @@ async def _skills_test(args: argparse.Namespace) -> int:
     from .app import build_assistant
     from .skills import PREFIX
 
-    assistant = await build_assistant(_config(args), audio=False, speech=False)
+    assistant = await build_assistant(
+        _config(args), audio=False, speech=False, command="skills"
+    )
     try:
         pipeline = assistant.pipeline
         intent = assistant.recognizer.recognize(args.sentence)
@@ -437,10 +448,19 @@ def main(argv: list[str] | None = None) -> int:
             return _memory(args)
         if args.command == "run":
             return asyncio.run(_run(args))
-        if args.command == "devices":
+        if args.command in ("devices", "audio-devices"):
             from .mic import list_devices
 
+            if args.command == "devices":
+                print("assistant devices is now `assistant audio-devices` (sound "
+                      "cards); `assistant home` lists the devices it controls",
+                      file=sys.stderr)  # fmt: skip
             print(list_devices())
+            return 0
+        if args.command == "home":
+            from .home_list import list_home
+
+            print(asyncio.run(list_home(_config(args), args.json)))
             return 0
         if args.command == "demo":
             from .demo import run_demo

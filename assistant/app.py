@@ -18,6 +18,7 @@ from .errors import AssistantError, ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
 from .ha_device import AssistantLink
 from .handle import IntentHandler
+from .identity import ServiceIdentity, one_shot_client_id
 from .intent.acoustic import AcousticLimits
 from .intent.cascade import Cascade
 from .intent.decision import Thresholds
@@ -49,12 +50,15 @@ class Assistant:
     link: AssistantLink
     timers: Timers = field(default_factory=Timers)
     llm: LlmUnderstanding | None = None
+    identity: ServiceIdentity | None = None
 
     async def close(self) -> None:
         self.timers.close()
         if self.llm is not None:
             await asyncio.to_thread(self.llm.worker.close)
         await self.mqtt.stop(farewell=self.link.will)
+        if self.identity is not None:
+            self.identity.release()
 
 
 def overrides_adjuster(cfg: Config) -> Callable[[Entity], Entity]:
@@ -155,8 +159,10 @@ async def build_assistant(
     event_callback: EventCallback | None = None,
     wait_for_broker: bool = True,
     service: bool = False,
+    command: str = "cli",
 ) -> Assistant:
-    """Load the models (verified by sha256), connect to MQTT and learn the devices."""
+    """Load the models (verified by sha256), connect to MQTT and learn the devices.
+    ``command`` names a one-shot process in its MQTT client id."""
     store = ModelStore(
         cfg.models_dir,
         cfg.resolve(cfg.models.manifest) if cfg.models.manifest else None,
@@ -225,8 +231,23 @@ async def build_assistant(
         drop_leading=wake_words(cfg.wake.model),
         question_seconds=cfg.llm.session_seconds,
     )
+    identity = ServiceIdentity(cfg.mqtt.client_id, cfg.data_dir) if service else None
+    if identity is not None and identity.duplicate:
+        _LOGGER.warning(
+            "Another assistant service runs with data directory %s; connecting as %s",
+            cfg.data_dir, identity.client_id,
+        )  # fmt: skip
+    client_id = (
+        identity.client_id
+        if identity is not None
+        else one_shot_client_id(cfg.mqtt.client_id, command)
+    )
     link = AssistantLink(
-        cfg.homeassistant, cfg.mqtt, service=service, wake_threshold=cfg.wake.threshold
+        cfg.homeassistant,
+        cfg.mqtt,
+        service=service,
+        wake_threshold=cfg.wake.threshold,
+        client_id=client_id,
     )
     mqtt = HomeAssistantMqtt(
         cfg.mqtt,
@@ -234,6 +255,7 @@ async def build_assistant(
         on_devices_changed=devices_changed,
         will=link.will,
         adjust=adjust,
+        client_id=client_id,
     )
     link.attach(mqtt)
     try:
@@ -266,7 +288,9 @@ async def build_assistant(
         llm=llm,
         cascade=cascade,
     )
-    return Assistant(cfg, pipeline, mqtt, registry, recognizer, link, timers, llm)
+    return Assistant(
+        cfg, pipeline, mqtt, registry, recognizer, link, timers, llm, identity
+    )
 
 
 def thresholds(cfg: Config) -> Thresholds:

@@ -87,7 +87,7 @@ async def run_bench(cfg: Config, files: list[Path], runs: int, as_json: bool) ->
         cfg = cfg.model_copy(
             update={"mqtt": cfg.mqtt.model_copy(update={"host": HOST, "port": port})}
         )
-        assistant = await build_assistant(cfg)
+        assistant = await build_assistant(cfg, command="bench")
         try:
             cases = await asyncio.to_thread(_cases, assistant, files)
             report = await _measure(assistant, cases, runs)

@@ -101,6 +101,7 @@ async def check(path: Path, load: Callable[[], Config] | None = None) -> list[st
     the broker's discovery knows. ``load`` gives the config with command-line
     overrides (the broker's address)."""
     from .app import overrides_adjuster, registry_from_config, unknown_devices
+    from .identity import one_shot_client_id
     from .mqtt import HomeAssistantMqtt
 
     problems = config_problems(path)
@@ -111,7 +112,12 @@ async def check(path: Path, load: Callable[[], Config] | None = None) -> list[st
     adjust = overrides_adjuster(cfg)
     registry = registry_from_config(cfg, adjust)
     if any(step.device for skill in cfg.skills for step in skill.actions):
-        mqtt = HomeAssistantMqtt(cfg.mqtt, registry, adjust=adjust)
+        mqtt = HomeAssistantMqtt(
+            cfg.mqtt,
+            registry,
+            adjust=adjust,
+            client_id=one_shot_client_id(cfg.mqtt.client_id, "config-check"),
+        )
         try:
             await mqtt.start()
             await mqtt.stop()

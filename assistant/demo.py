@@ -42,7 +42,7 @@ async def run_demo(reply_dir: Path) -> int:
     async with EmbeddedBroker() as port:
         home = HomeSimulator(HOST, port)
         await asyncio.to_thread(home.start)
-        assistant = await build_assistant(demo_config(port))
+        assistant = await build_assistant(demo_config(port), command="demo")
         try:
             if assistant.llm is not None:  # loaded before the first paraphrase
                 await asyncio.to_thread(assistant.llm.worker.warm)

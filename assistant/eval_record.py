@@ -259,7 +259,9 @@ async def record_labels(
         update={"mqtt": mqtt, "llm": cfg.llm.model_copy(update={"enabled": False})}
     )
     directory.mkdir(parents=True, exist_ok=True)
-    assistant = await build_assistant(quiet, audio=False, speech=False)
+    assistant = await build_assistant(
+        quiet, audio=False, speech=False, command="record"
+    )
     try:
         devices = [
             e

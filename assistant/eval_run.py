@@ -226,7 +226,7 @@ async def _live(
     cfg: Config, labels: list[Label], directory: Path, progress: Progress
 ) -> list[ClipResult]:
     """On the configured broker: real devices move and report their states."""
-    assistant = await build_assistant(cfg, speech=False)
+    assistant = await build_assistant(cfg, speech=False, command="eval")
     try:
         _freeze_learning(assistant)
         return await _run_clips(assistant, labels, directory, progress, None)
@@ -248,7 +248,7 @@ async def _on_private_broker(
             update={"host": HOST, "port": port, "username": None, "tls": False}
         )
         private = cfg.model_copy(update={"mqtt": mqtt})
-        assistant = await build_assistant(private, speech=False)
+        assistant = await build_assistant(private, speech=False, command="eval")
         try:
             await _learned(assistant, expected_devices(private, home), where)
             _freeze_learning(assistant)

@@ -10,7 +10,6 @@ import json
 import logging
 import re
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -18,13 +17,15 @@ from typing import Any, Protocol
 from . import __version__
 from .config import HomeAssistantConfig, MqttConfig
 from .events import EventType, PipelineEvent
-from .hermes import intent_message
+from .hermes import END_SESSION, START_SESSION
+from .hermes_session import HermesSessions
 
 _LOGGER = logging.getLogger(__name__)
 
 STATES = ("idle", "listening", "thinking", "speaking")
 
 _STATE_AFTER: dict[EventType, str] = {
+    EventType.RUN_START: "listening",
     EventType.WAKE_END: "listening",
     EventType.VAD_END: "thinking",
     EventType.TTS_START: "speaking",
@@ -51,6 +52,11 @@ class DeviceTopics:
 
     def command(self, key: str) -> str:
         return f"{self.base}/{key}/set"
+
+    @property
+    def service(self) -> str:
+        """Retained: the client id of the service that owns these topics."""
+        return f"{self.base}/service"
 
 
 def node_id(client_id: str) -> str:
@@ -116,6 +122,12 @@ def discovery_configs(
             "entity_category": "config",
             "icon": "mdi:tune-vertical",
         },
+        ("button", "listen"): {
+            "name": "Listen",
+            "command_topic": topics.command("listen"),
+            "payload_press": "PRESS",
+            "icon": "mdi:microphone-message",
+        },
         ("text", "say"): {
             "name": "Announcement",
             "command_topic": topics.command("say"),
@@ -161,7 +173,13 @@ class Controls(Protocol):
 
     def set_wake_threshold(self, threshold: float) -> None: ...
 
-    def announce(self, text: str) -> None: ...
+    def announce(self, text: str, listen: bool = False) -> None:
+        """Speak ``text``; ``listen``: then listen for a command, no wake word."""
+        ...
+
+    def listen(self) -> None:
+        """Listen for a command now, as if the wake word was heard."""
+        ...
 
 
 class Messenger(Protocol):
@@ -185,15 +203,17 @@ class AssistantLink:
         *,
         service: bool,
         wake_threshold: float,
+        client_id: str = "",
     ) -> None:
         self._ha = ha
+        self._client_id = client_id
+        """This process's MQTT client id (a service names itself on its topics)."""
         self._prefix = mqtt.discovery_prefix
         self._node = node_id(mqtt.client_id)
         self.topics = DeviceTopics(ha.base_topic or default_base_topic(mqtt.client_id))
         self._service = service
         self._messenger: Messenger | None = None
-        self._hermes_pending: tuple[str, str] | None = None
-        """The Hermes intent of the command under way, sent when its action ends."""
+        self._sessions = HermesSessions(ha.site_id)
         self.controls: Controls | None = None
         self._states: dict[str, str] = {
             "state": "idle",
@@ -217,10 +237,14 @@ class AssistantLink:
         if not self._service:
             return
         messenger.on_connected.append(self.announce)
+        messenger.subscribe(self.topics.service, self._other_service)
         if self._exposed:
             messenger.subscribe(f"{self._prefix}/status", self._ha_status)
-            for key in ("mute", "wake_threshold", "say"):
+            for key in ("mute", "wake_threshold", "say", "listen"):
                 messenger.subscribe(self.topics.command(key), self._command)
+        if self._ha.hermes:
+            for topic in (START_SESSION, END_SESSION):
+                messenger.subscribe(topic, self._hermes_request)
 
     def announce(self) -> None:
         """Availability, discovery configs and current states (or removal)."""
@@ -228,6 +252,9 @@ class AssistantLink:
             return
         configs = discovery_configs(
             self._prefix, self._node, self._ha.name, self.topics
+        )
+        self._messenger.publish_message(
+            self.topics.service, self._client_id, retain=True
         )
         for topic, config in configs.items():
             payload = json.dumps(config) if self._exposed else ""
@@ -248,7 +275,7 @@ class AssistantLink:
             self.topics.events, event_payload(event, time.time())
         )
         if self._ha.hermes:
-            self._hermes(event)
+            self._sessions.on_event(event, self._messenger.publish_message)
         if self._exposed:
             for key, value in state_update(event).items():
                 self._states[key] = value
@@ -256,36 +283,25 @@ class AssistantLink:
                     self.topics.state(key), value, retain=True
                 )
 
-    def _hermes(self, event: PipelineEvent) -> None:
-        """The Hermes intent goes out once the action is done, never for one that
-        failed: Home Assistant's snips integration and Node-RED act on it, so it
-        must not arrive after the user heard "Sorry, I could not reach your
-        devices" (as a message queued for a frozen broker would)."""
-        if event.type == EventType.INTENT_END:
-            intent = event.data["intent"]
-            self._hermes_pending = (
-                intent_message(
-                    intent["name"],
-                    intent["slots"],
-                    float(event.data.get("confidence", 1.0)),
-                    str(event.data.get("text", "")),
-                    site_id=self._ha.site_id,
-                    session_id=str(uuid.uuid4()),
-                )
-                if intent
-                else None
-            )
-        elif event.type == EventType.ERROR:
-            self._hermes_pending = None
-        elif event.type == EventType.ACTION_END and self._hermes_pending:
-            assert self._messenger is not None
-            self._messenger.publish_message(*self._hermes_pending)
-            self._hermes_pending = None
-
     def set_state(self, key: str, value: str) -> None:
         self._states[key] = value
         if self._messenger is not None and self._exposed:
             self._messenger.publish_message(self.topics.state(key), value, retain=True)
+
+    def _other_service(self, topic: str, payload: bytes) -> None:
+        other = payload.decode("utf-8", errors="replace").strip()
+        if other and other != self._client_id:
+            _LOGGER.warning(
+                "Another assistant (MQTT client %s) uses base_topic %s: both answer "
+                "its commands and either one's end marks it offline; give each its "
+                "own [homeassistant] base_topic or [mqtt] client_id",
+                other[:80], self.topics.base,
+            )  # fmt: skip
+
+    def _hermes_request(self, topic: str, payload: bytes) -> None:
+        controls = self.controls
+        if controls is not None:
+            self._sessions.request(topic, payload, controls.announce)
 
     def _ha_status(self, topic: str, payload: bytes) -> None:
         if payload.decode(errors="replace").strip() == "online":
@@ -315,3 +331,5 @@ class AssistantLink:
             self.set_state("wake_threshold", f"{value:g}")
         elif topic == self.topics.command("say") and text:
             controls.announce(text[:255])
+        elif topic == self.topics.command("listen"):
+            controls.listen()

@@ -24,6 +24,7 @@ from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval
 from .player import ALARM_CHIME, DONE_TONE, WAKE_TONE, SoundDevicePlayer
 from .reload import ConfigWatcher
+from .saved_controls import CONTROLS_FILE, SavedControls
 from .timers import Timer
 from .wake import Detection
 
@@ -59,10 +60,19 @@ class LiveAssistant:
         )
         self._player = player or SoundDevicePlayer(cfg.output_device)
         self._queue: asyncio.Queue[AudioChunk] = asyncio.Queue(maxsize=_QUEUE_CHUNKS)
-        self.muted = cfg.muted
+        self._saved = SavedControls(assistant.cfg.data_dir / CONTROLS_FILE)
+        self.muted = bool(self._saved.value("muted", cfg.muted))
+        assistant.link.set_state("mute", "ON" if self.muted else "OFF")
+        configured = assistant.cfg.wake.threshold
+        threshold = float(self._saved.value("wake_threshold", configured))
+        if threshold != configured:
+            self._set_threshold(threshold)
+        assistant.link.set_state("wake_threshold", f"{threshold:g}")
         self._tasks: set[asyncio.Future[None]] = set()
         self._waiting = True
         self._alive = time.monotonic()
+        self._in_run = False
+        """Between a wake word (or a run started without one) and its run-end."""
 
     # -- events and controls -----------------------------------------------------
 
@@ -70,6 +80,10 @@ class LiveAssistant:
         self._on_event(PipelineEvent(kind, dict(data)))
 
     def _on_event(self, event: PipelineEvent) -> None:
+        if event.type in (EventType.WAKE_END, EventType.RUN_START):
+            self._in_run = True
+        elif event.type == EventType.RUN_END:
+            self._in_run = False
         if self._cfg.feedback_sounds:
             if event.type == EventType.WAKE_END:
                 self._beep(WAKE_TONE)
@@ -81,18 +95,34 @@ class LiveAssistant:
         threading.Thread(target=self._player.play, args=([tone],), daemon=True).start()
 
     def set_wake_threshold(self, threshold: float) -> None:
-        wake = self._pipeline.wake
-        if wake is not None and hasattr(wake, "threshold"):
-            wake.threshold = threshold
-            _LOGGER.info("Wake word threshold now %.2f", threshold)
+        if self._set_threshold(threshold):
+            configured = self._assistant.cfg.wake.threshold
+            self._saved.save("wake_threshold", threshold, configured)
 
-    def announce(self, text: str) -> None:
-        """Speak ``text`` now (from Home Assistant), after any reply in progress."""
-        task = asyncio.ensure_future(self._announce(text))
+    def _set_threshold(self, threshold: float) -> bool:
+        wake = self._pipeline.wake
+        if wake is None or not hasattr(wake, "threshold"):
+            return False
+        wake.threshold = threshold
+        _LOGGER.info("Wake word threshold now %.2f", threshold)
+        return True
+
+    def announce(self, text: str, listen: bool = False) -> None:
+        """Speak ``text`` now (from Home Assistant), after any reply in progress;
+        ``listen``: then listen for a command as if the wake word was heard."""
+        task = asyncio.ensure_future(self._announce(text, listen))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _announce(self, text: str) -> None:
+    def listen(self) -> None:
+        """Listen for a command now (Home Assistant's Listen button)."""
+        if self.muted:
+            _LOGGER.info("Not listening: the microphone is muted")
+            return
+        _LOGGER.info("Listening: asked by Home Assistant")
+        self._pipeline.listen_now()
+
+    async def _announce(self, text: str, listen: bool = False) -> None:
         tts = self._pipeline.tts
         if tts is None:
             return
@@ -101,6 +131,9 @@ class LiveAssistant:
             self._emit(EventType.TTS_START, text=text, announcement=True)
             done = await asyncio.to_thread(self._player.play, tts.synthesize(text))
             self._emit(EventType.TTS_END, completed=done, announcement=True)
+        if listen:
+            self._drain()  # not our own voice
+            self.listen()
 
     def alarm(self, timer: Timer) -> None:
         """A timer ended: the chime at once (over a reply that is playing), then
@@ -123,6 +156,7 @@ class LiveAssistant:
 
     def set_muted(self, muted: bool) -> None:
         self.muted = muted
+        self._saved.save("muted", muted, self._cfg.muted)
         _LOGGER.info("Microphone %s", "muted" if muted else "unmuted")
         self._emit(EventType.MUTE, muted=muted)
 
@@ -159,7 +193,32 @@ class LiveAssistant:
         followup: float,
     ) -> tuple[Detection | None, float]:
         """One command; returns (wake word heard during the reply, seconds to listen
-        for a follow-up without the wake word; 0 for none)."""
+        for a follow-up without the wake word; 0 for none). A run that starts
+        without the wake word emits ``run-start``; every run that started ends
+        with ``run-end``, whatever ended it, so Home Assistant's state sensor
+        returns to idle."""
+        if pending is not None or followup:
+            self._emit(
+                EventType.RUN_START, start="barge-in" if pending else "follow-up"
+            )
+        end = "error"
+        try:
+            outcome = await self._run(chunks, pending, followup)
+            if outcome is None:
+                return None, 0.0
+            after, end = outcome
+            return after
+        finally:
+            if self._in_run:
+                self._emit(EventType.RUN_END, end=end)
+
+    async def _run(
+        self,
+        chunks: AsyncIterator[AudioChunk],
+        pending: Detection | None,
+        followup: float,
+    ) -> tuple[tuple[Detection | None, float], str] | None:
+        """The turn, and how it ended; None when the stream ended unwoken."""
         if pending is not None:
             result = await self._pipeline.run_stream(chunks, detection=pending)
         elif followup:
@@ -168,22 +227,26 @@ class LiveAssistant:
             )
         else:
             result = await self._pipeline.run_stream(chunks)
-        if result is None or result.transcript is None:
+        if result is None:
+            return None
+        if result.transcript is None:
             self._pipeline.cancel_confirmation()  # a question nobody answered
-            return None, 0.0
+            waited = "timeout" if pending is not None or followup else "no-command"
+            return (None, 0.0), "error" if result.error else waited
         barge = None
         if result.response:
             async with self._speaking:
                 barge = await self.speak(result.response)
         if barge is not None:
-            return barge, 0.0
+            return (barge, 0.0), "barge-in"
         self._drain()  # what the microphone heard of our own reply
         release_memory()  # idle until the next wake word
+        end = "error" if result.error else "done"
         if result.awaiting_confirmation:
-            return None, self._assistant.cfg.homeassistant.confirm_seconds
+            return (None, self._assistant.cfg.homeassistant.confirm_seconds), end
         if result.intent is not None:
-            return None, self._cfg.followup_seconds
-        return None, 0.0
+            return (None, self._cfg.followup_seconds), end
+        return (None, 0.0), end
 
     async def _chunks(self) -> AsyncIterator[AudioChunk]:
         while True:

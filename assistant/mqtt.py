@@ -19,6 +19,7 @@ from .config import MqttConfig
 from .devices import Command, DeviceRegistry, Entity
 from .discovery import DiscoveryError, discovery_subscription, entities_from_discovery
 from .errors import MqttError
+from .identity import one_shot_client_id
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -36,7 +37,10 @@ class HomeAssistantMqtt:
         *,
         will: tuple[str, str] | None = None,
         adjust: Callable[[Entity], Entity] | None = None,
+        client_id: str | None = None,
     ) -> None:
+        """``client_id``: this process's own (see ``identity``); by default a
+        fresh one, so that no two processes share a connection."""
         import paho.mqtt.client as paho
 
         self._cfg = cfg
@@ -56,9 +60,10 @@ class HomeAssistantMqtt:
         self._subscribed: set[str] = set()
         self._last_message = time.monotonic()
         self._change_pending = False
+        self.client_id = client_id or one_shot_client_id(cfg.client_id, "client")
         self._client = paho.Client(
             paho.CallbackAPIVersion.VERSION2,
-            client_id=cfg.client_id,
+            client_id=self.client_id,
             protocol=paho.MQTTv5 if cfg.protocol == "5" else paho.MQTTv311,
         )
         if cfg.username:
@@ -280,7 +285,7 @@ class HomeAssistantMqtt:
             )
         else:
             self._connect_error = None
-            _LOGGER.info("MQTT connected to %s", self.where)
+            _LOGGER.info("MQTT connected to %s as %s", self.where, self.client_id)
             sock = client.socket()
             if sock is not None:  # no 40 ms delayed-ACK stalls on small publishes
                 with contextlib.suppress(OSError):

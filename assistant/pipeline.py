@@ -119,6 +119,8 @@ class Pipeline:
         self.event_callback = event_callback
         self._record_dir = record_dir
         self._last_wake_ms: int | None = None
+        self._listen_now = False
+        """Set by ``listen_now``: the next chunk starts a command."""
         self.llm = llm
         self.cascade = cascade or Cascade(
             recognizer,  # type: ignore[arg-type]
@@ -201,9 +203,19 @@ class Pipeline:
             return await self._command(heard, prefix, source, _ms(start))
         return None
 
+    def listen_now(self) -> None:
+        """The next chunk starts a command as if the wake word was heard there
+        (Home Assistant asked for an answer)."""
+        self._listen_now = True
+
     async def check_wake(self, chunk: AudioChunk) -> Detection | None:
         """Score one chunk; a detection outside the refractory period is announced."""
         wake, _, _ = self._audio_stages()
+        if self._listen_now:
+            self._listen_now = False
+            asked = Detection("listen", 1.0, chunk.timestamp_ms)
+            self._emit(EventType.WAKE_END, name=asked.name, score=1.0)
+            return asked
         detection = await asyncio.to_thread(wake.process, chunk)
         if detection is None or not detection.sure or self._refractory(detection):
             return None
@@ -297,11 +309,15 @@ class Pipeline:
             decision.confidence,
             ", asking" if decision.asking else "",
         )
+        confirms = decision.about if intent and intent.name == "HassConfirm" else None
         self._emit(
             EventType.INTENT_END,
             intent=intent.as_dict() if intent else None,
             text=text,
             confidence=decision.confidence,
+            asking=decision.asking,
+            question=decision.response.confirm if decision.asking else None,
+            confirms=confirms.as_dict() if confirms else None,
         )
 
         start = time.perf_counter()

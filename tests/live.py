@@ -155,6 +155,9 @@ class LiveAssistant:
     ) -> None:
         env = {
             **os.environ,
+            # a test's own state (a mute, a learned phrasing) beside its config:
+            # kept across a restart within the test, never seen by another test
+            "STATE_DIRECTORY": str(config.parent / "state"),
             "PULSE_SOURCE": f"{MIC_SINK}.monitor",
             "PULSE_SINK": SPEAKER_SINK,
             "PYTHONFAULTHANDLER": "1",  # SIGABRT prints every thread's stack

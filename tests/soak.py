@@ -268,8 +268,10 @@ class Broker:
         return time.monotonic()
 
     def received(self, client_id: str) -> tuple[Counter[str], int]:
-        """Command PUBLISHes it took from ``client_id`` by topic; how many re-sent."""
-        pattern = rf"Received PUBLISH from {client_id} \(d(\d), q\d, r\d, m\d+, '(.+?)'"
+        """Command PUBLISHes it took from the client ``client_id`` names (the
+        service adds its host) by topic; how many re-sent."""
+        sender = rf"Received PUBLISH from {re.escape(client_id)}-\S+"
+        pattern = rf"{sender} \(d(\d), q\d, r\d, m\d+, '(.+?)'"
         found = re.findall(pattern, self.log.read_text(errors="replace"))
         found = [(dup, topic) for dup, topic in found if topic in COMMAND_TOPICS]
         return Counter(topic for _, topic in found), sum(d == "1" for d, _ in found)

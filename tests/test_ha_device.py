@@ -38,6 +38,8 @@ SCHEMAS: dict[str, tuple[set[str], set[str]]] = {  # component -> (required, opt
         "command_template", "device_class", "min", "max", "mode", "optimistic",
         "payload_reset", "retain", "state_topic", "step", "unit_of_measurement",
         "value_template"}),
+    "button": ({"command_topic"}, {
+        "command_template", "device_class", "payload_press", "retain"}),
     "text": ({"command_topic"}, {
         "command_template", "max", "min", "mode", "pattern", "retain", "state_topic",
         "value_template"}),
@@ -93,6 +95,7 @@ def test_every_entity_is_valid_ha_discovery() -> None:
     assert components == {
         "state": "sensor", "transcript": "sensor", "response": "sensor",
         "mute": "switch", "wake_threshold": "number", "say": "text",
+        "listen": "button",
     }  # fmt: skip
     ids = [c["unique_id"] for c in configs.values()]
     assert len(set(ids)) == len(ids)
@@ -121,6 +124,9 @@ def test_the_validator_catches_mistakes() -> None:
         (PipelineEvent(EventType.TTS_START, {"text": "x"}), {"state": "speaking"}),
         (PipelineEvent(EventType.TTS_END, {}), {"state": "idle"}),
         (PipelineEvent(EventType.MUTE, {"muted": True}), {"mute": "ON"}),
+        (PipelineEvent(EventType.RUN_END, {"end": "no-command"}), {"state": "idle"}),
+        (PipelineEvent(EventType.RUN_START, {"start": "follow-up"}),
+         {"state": "listening"}),
     ],
 )  # fmt: skip
 def test_events_drive_the_entity_states(
@@ -193,9 +199,9 @@ def test_announce_publishes_device_and_states_retained() -> None:
     retained = {t: p for t, p, r in messenger.published if r}
     assert retained["assistant/kitchen/availability"] == "online"
     assert retained["assistant/kitchen/mute"] == "OFF"
-    assert sum(t.endswith("/config") and p != "" for t, p in retained.items()) == 6
+    assert sum(t.endswith("/config") and p != "" for t, p in retained.items()) == 7
     assert "homeassistant/status" in messenger.subscribed
-    assert len(messenger.ignored_topics) == 6  # its own entities are not devices
+    assert len(messenger.ignored_topics) == 7  # its own entities are not devices
 
 
 def test_expose_false_removes_the_entities() -> None:
@@ -204,7 +210,7 @@ def test_expose_false_removes_the_entities() -> None:
     for callback in messenger.on_connected:
         callback()
     configs = [(t, p) for t, p, r in messenger.published if t.endswith("/config")]
-    assert len(configs) == 6 and all(p == "" for _, p in configs)
+    assert len(configs) == 7 and all(p == "" for _, p in configs)
     assert not [t for t, _, _ in messenger.published if t.endswith("availability")]
 
 

@@ -5,6 +5,7 @@ topic."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,11 @@ SENTENCES = {
 }
 
 
+CONFIRMED = {"HassOpen", "HassUnlock"}
+"""Asked first by the shipped config (confirm = ["lock.unlock", "cover.open:garage"]):
+their intent goes out after the "yes"."""
+
+
 @pytest.fixture(scope="module")
 def published(home: int) -> list[tuple[str, dict[str, object], dict[str, object]]]:
     sub = Subscriber(home, ["hermes/intent/#", "assistant/+/events"])
@@ -38,8 +44,9 @@ def published(home: int) -> list[tuple[str, dict[str, object], dict[str, object]
     try:
         for name, sentence in SENTENCES.items():
             before = len(sub.messages)
+            said = [sentence, "yes"] if name in CONFIRMED else [sentence]
             proc = run_cli(
-                "text", "--mqtt-host", "127.0.0.1", "--mqtt-port", str(home), sentence
+                "text", "--mqtt-host", "127.0.0.1", "--mqtt-port", str(home), *said
             )
             assert proc.returncode == 0, proc.stderr
             sub.wait_for(before + 3, timeout=5)
@@ -92,27 +99,64 @@ def test_events_topic(
         assert "intent-end" in events and "action-end" in events
 
 
-@pytest.mark.parametrize(
-    ("answer", "name"), [("yes please", "HassConfirm"), ("no", "HassCancel")]
-)
-def test_answers_to_a_question_are_intents_too(
-    home: int, answer: str, name: str
-) -> None:
-    sub = Subscriber(home, ["hermes/intent/#"])
+def _said(port: int, *sentences: str, count: int) -> list[tuple[str, dict[str, Any]]]:
+    sub = Subscriber(port, ["hermes/#", "assistant/+/events"])
     try:
         proc = run_cli(
-            "text", "--mqtt-host", "127.0.0.1", "--mqtt-port", str(home),
-            "unlock the back door", answer,
-        )  # fmt: skip
+            "text", "--mqtt-host", "127.0.0.1", "--mqtt-port", str(port), *sentences
+        )
         assert proc.returncode == 0, proc.stderr
-        messages = sub.wait_for(2, timeout=5)
-        messages = sub.settle(0.5)
+        sub.wait_for(count, timeout=5)
+        messages = sub.settle(1.0)
     finally:
         sub.close()
-    assert [t for t, _ in messages] == [
-        "hermes/intent/HassUnlock",
-        f"hermes/intent/{name}",
+    return [(topic, json.loads(payload)) for topic, payload in messages]
+
+
+def _hermes(messages: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    return [topic for topic, _ in messages if topic.startswith("hermes/")]
+
+
+def test_a_confirmed_intent_goes_out_after_the_yes_with_its_slots(home: int) -> None:
+    messages = _said(home, "open the garage door", "yes please", count=8)
+    assert _hermes(messages) == [
+        "hermes/dialogueManager/sessionStarted",
+        "hermes/intent/HassOpen",
+        "hermes/dialogueManager/sessionEnded",
     ]
-    message = json.loads(messages[1][1])
-    assert message["input"] == answer and message["slots"] == []
-    assert message["intent"]["intentName"] == name
+    started, intent, ended = (m for t, m in messages if t.startswith("hermes/"))
+    assert started["customData"] == "Are you sure you want to open the garage door?"
+    assert intent["input"] == "open the garage door"
+    assert [(s["slotName"], s["value"]["value"]) for s in intent["slots"]] == [
+        ("name", "Garage Door")
+    ]
+    session = started["sessionId"]
+    assert intent["sessionId"] == session == ended["sessionId"]
+    assert ended["termination"] == {"reason": "nominal"}
+    # after the yes was understood and its command published
+    order = [t if t.startswith("hermes/") else m["type"] for t, m in messages]
+    yes_at = max(i for i, (t, m) in enumerate(messages)
+                 if m.get("type") == "intent-end")  # fmt: skip
+    assert messages[yes_at][1]["intent"]["name"] == "HassConfirm"
+    assert order.index("hermes/intent/HassOpen") > yes_at
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"), [("no", "abortedByUser"), ("what time is it", "nominal")]
+)
+def test_no_intent_for_a_question_not_confirmed(
+    home: int, answer: str, reason: str
+) -> None:
+    messages = _said(home, "unlock the back door", answer, count=6)
+    hermes = [t for t in _hermes(messages) if not t.endswith("/Skill:time")]
+    assert hermes == [
+        "hermes/dialogueManager/sessionStarted",
+        "hermes/dialogueManager/sessionEnded",
+    ]
+    ended = next(m for t, m in messages if t.endswith("/sessionEnded"))
+    assert ended["termination"] == {"reason": reason}
+
+
+def test_no_intent_for_a_question_left_unanswered(home: int) -> None:
+    messages = _said(home, "open the garage door", count=3)
+    assert _hermes(messages) == ["hermes/dialogueManager/sessionStarted"]

@@ -220,7 +220,7 @@ def test_replies_start_before_the_rest_is_synthesized(
 def test_devices_are_listed(pulse: None) -> None:
     from .conftest import run_cli
 
-    proc = run_cli("devices")
+    proc = run_cli("audio-devices")
     assert proc.returncode == 0 and "pulse" in proc.stdout
 
 

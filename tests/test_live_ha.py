@@ -20,7 +20,7 @@ from .live import (
     running,
     write_config,
 )
-from .speech import LIVE
+from .speech import LIVE, TRUST
 from .test_ha_device import check_discovery
 
 pytestmark = pytest.mark.model
@@ -61,9 +61,9 @@ def test_announces_itself_and_goes_offline_when_killed(
 ) -> None:
     sub = Subscriber(home, [f"homeassistant/+/{NODE}/+/config", f"{BASE}/availability"])
     try:
-        received = sub.wait_for(7, timeout=10)
+        received = sub.wait_for(8, timeout=10)
         configs = {t: json.loads(p) for t, p in received if t.endswith("/config") and p}
-        assert len(configs) == 6
+        assert len(configs) == 7
         for topic, config in configs.items():
             check_discovery(topic.split("/")[1], config)
             assert config["device"]["name"] == "Test Assistant"
@@ -84,9 +84,9 @@ def test_home_assistant_restart_gets_the_device_again(
 ) -> None:
     sub = Subscriber(home, [f"homeassistant/+/{NODE}/+/config"])
     try:
-        before = len(sub.wait_for(6, timeout=10))
+        before = len(sub.wait_for(7, timeout=10))
         send(home, "homeassistant/status", "online")
-        assert len(sub.wait_for(before + 6, timeout=10)) >= before + 6
+        assert len(sub.wait_for(before + 7, timeout=10)) >= before + 7
     finally:
         sub.close()
 
@@ -158,5 +158,137 @@ def test_unlocking_asks_first(
         else:
             live.wait_log("cancelled", timeout=15)
         assert commands.settle(1.0) == expected
+    finally:
+        commands.close()
+
+
+def _ends_idle(
+    live: LiveAssistant, states: Subscriber, after: int, end: str
+) -> list[dict[str, object]]:
+    """The run-ends since event ``after`` up to one that ended ``end``; the state
+    topic says idle within 1 s of it."""
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        ends = [e for e in live.events[after:] if e["type"] == "run-end"]
+        if any(e["end"] == end for e in ends):
+            break
+        time.sleep(0.05)
+    assert any(e["end"] == end for e in ends), ([e["type"] for e in live.events], ends)
+    time.sleep(1.0)
+    assert states.messages[-1] == (f"{BASE}/state", "idle"), states.messages
+    return ends
+
+
+def test_state_returns_to_idle_however_the_run_ends(
+    home: int, live: LiveAssistant, speech: dict[str, Path]
+) -> None:
+    states = Subscriber(home, [f"{BASE}/state"])
+    try:
+        states.wait_for(1, timeout=10)  # retained: idle
+        start = len(live.events)
+        play(speech[TRUST["hey_jarvis"].name])  # the wake word, then nothing
+        _ends_idle(live, states, start, "no-command")
+        assert (f"{BASE}/state", "listening") in states.messages
+
+        start = len(live.events)
+        play(wav(speech, "unlock"))  # asked "unlock the back door?", never answered
+        ends = _ends_idle(live, states, start, "timeout")
+        assert [e["end"] for e in ends] == ["done", "timeout"]
+
+        start = len(live.events)
+        play(wav(speech, "long_answer"))
+        live.wait_event("tts-start", timeout=20, after=start)
+        time.sleep(1.0)
+        play(wav(speech, "wake_then_light"))  # the wake word during the reply
+        ends = _ends_idle(live, states, start, "done")
+        assert [e["end"] for e in ends][:1] == ["barge-in"]
+        assert live.wait_event("run-start", after=start)["start"] == "barge-in"
+    finally:
+        states.close()
+
+
+def test_mute_and_threshold_set_from_home_assistant_survive_a_restart(
+    pulse: None, home: int, speech: dict[str, Path], tmp_path: Path
+) -> None:
+    config = write_config(
+        tmp_path,
+        f'[audio]\nfeedback_sounds = false\n[mqtt]\nclient_id = "{NODE}"\n'
+        f'[storage]\ndir = "{tmp_path / "data"}"\n',  # not the session's
+    )
+    commands = Subscriber(home, COMMAND_TOPICS)
+    try:
+        with running(config, home) as first:
+            send(home, f"{BASE}/mute/set", "ON")
+            send(home, f"{BASE}/wake_threshold/set", "0.7")
+            first.wait_event("mute")
+            first.wait_log("Wake word threshold now 0.70")
+        states = Subscriber(home, [f"{BASE}/mute", f"{BASE}/wake_threshold"])
+        with running(config, home) as second:
+            time.sleep(1.0)
+            assert dict(states.messages) == {  # the last of each, retained
+                f"{BASE}/mute": "ON",
+                f"{BASE}/wake_threshold": "0.7",
+            }
+            play(wav(speech, "tv_off"))
+            time.sleep(2.5)
+            assert commands.settle(0.2) == []
+            assert not [e for e in second.events if e["type"] == "wake-end"]
+            assert any("threshold now 0.70" in line for line in second.log)
+            send(home, f"{BASE}/mute/set", "OFF")
+            second.wait_event("mute")
+            play(wav(speech, "tv_off"))
+            assert commands.wait_for(1, timeout=15) == [("t/living_room/tv/set", "OFF")]
+        states.close()
+        saved = json.loads((tmp_path / "data" / "controls.json").read_text())
+        assert "muted" not in saved  # back to what config.toml says
+        assert saved["wake_threshold"] == {"value": 0.7, "config": 0.3}
+    finally:
+        commands.close()
+
+
+def test_hermes_start_session_is_spoken_and_an_action_listens(
+    home: int, live: LiveAssistant, speech: dict[str, Path]
+) -> None:
+    """What Home Assistant's snips.say and snips.say_action publish
+    (homeassistant/components/snips/__init__.py)."""
+    commands = Subscriber(home, COMMAND_TOPICS)
+    try:
+        with record_speaker() as recorded:
+            say = {"type": "notification", "text": "The laundry is done."}
+            start = {"siteId": "default", "customData": "", "init": say}
+            send(home, "hermes/dialogueManager/startSession", json.dumps(start))
+            started = live.wait_event("tts-start", timeout=15)
+            live.wait_event("tts-end", timeout=15)
+            spans = active_spans(recorded())
+        assert started["text"] == "The laundry is done."
+        assert len(spans) == 1 and 0.6 < spans[0][1] - spans[0][0] < 3.0, spans
+        send(home, "hermes/dialogueManager/startSession",
+             json.dumps({"siteId": "elsewhere", "init": say}))  # fmt: skip
+        time.sleep(1.0)
+        assert len([e for e in live.events if e["type"] == "tts-start"]) == 1
+
+        count = len(live.events)
+        ask = {"type": "action", "text": "What shall I do?", "canBeEnqueued": True}
+        send(home, "hermes/dialogueManager/startSession",
+             json.dumps({"siteId": "default", "init": ask}))  # fmt: skip
+        live.wait_event("tts-end", timeout=15, after=count)
+        play(wav(speech, "light_no_wake"))  # no wake word: it is listening
+        assert commands.wait_for(1, timeout=15) == [("t/kitchen/light/set", "ON")]
+    finally:
+        commands.close()
+
+
+def test_listen_button_starts_a_command_without_the_wake_word(
+    home: int, live: LiveAssistant, speech: dict[str, Path]
+) -> None:
+    commands = Subscriber(home, COMMAND_TOPICS)
+    try:
+        play(wav(speech, "light_no_wake"))  # no wake word: ignored
+        time.sleep(1.0)
+        assert commands.settle(0.2) == []
+        send(home, f"{BASE}/listen/set", "PRESS")
+        live.wait_log("Listening: asked by Home Assistant", timeout=10)
+        play(wav(speech, "light_no_wake"))
+        assert commands.wait_for(1, timeout=15) == [("t/kitchen/light/set", "ON")]
     finally:
         commands.close()
