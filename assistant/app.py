@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .devices import DeviceRegistry, Domain, Entity
+from .devices import DeviceRegistry, Entity
 from .dialogue import Session
-from .discovery import DiscoveryError, apply_overrides, entity_from_table
+from .discovery import DiscoveryError, entity_from_table
 from .errors import AssistantError, ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
 from .ha_device import AssistantLink
@@ -26,6 +26,7 @@ from .intent.memory import MEMORY_FILE, Memory
 from .intent.rules import HassilRecognizer
 from .models import ModelStore
 from .mqtt import HomeAssistantMqtt
+from .overrides import overrides_adjuster
 from .pipeline import Pipeline
 from .skill_config import SlotList
 from .skills import SkillRunner, skill_sentences
@@ -59,32 +60,6 @@ class Assistant:
         await self.mqtt.stop(farewell=self.link.will)
         if self.identity is not None:
             self.identity.release()
-
-
-def overrides_adjuster(cfg: Config) -> Callable[[Entity], Entity]:
-    """Per-device name/area/aliases from ``[homeassistant.overrides]``, by entity id
-    or name; a bad value is a ConfigError naming the field."""
-    table = {
-        key.lower(): (key, value) for key, value in cfg.homeassistant.overrides.items()
-    }
-
-    def adjust(entity: Entity) -> Entity:
-        for key in (entity.entity_id.lower(), entity.name.lower()):
-            if key in table:
-                name, changes = table[key]
-                where = f"homeassistant.overrides.{name}"
-                return apply_overrides(entity, changes, where)
-        return entity
-
-    probe = Entity("switch.probe", Domain.SWITCH, "Probe", None, {})
-    for name, changes in cfg.homeassistant.overrides.items():
-        try:
-            apply_overrides(probe, changes, f"homeassistant.overrides.{name}")
-        except DiscoveryError as err:
-            raise ConfigError(
-                "config-invalid", f"{cfg.base_dir / 'config.toml'}: {err.message}"
-            ) from None
-    return adjust
 
 
 def registry_from_config(
@@ -267,6 +242,11 @@ async def build_assistant(
     devices_changed()
     recognizer.recognize("set the kitchen light to fifty percent")  # warm hassil
     warn_unknown_devices(cfg, registry)
+    for key in adjust.unmatched():
+        _LOGGER.warning(
+            'homeassistant.overrides."%s" matches no device (yet): check its '
+            "entity id or name with `assistant home`", key,
+        )  # fmt: skip
     if llm is not None:  # load the model and its prompt now, not on first use
         threading.Thread(
             target=_warm, args=(llm,), name="llm-warm", daemon=True

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -111,7 +112,8 @@ async def check(path: Path, load: Callable[[], Config] | None = None) -> list[st
     problems = model_problems(cfg, path)
     adjust = overrides_adjuster(cfg)
     registry = registry_from_config(cfg, adjust)
-    if any(step.device for skill in cfg.skills for step in skill.actions):
+    names_devices = any(step.device for skill in cfg.skills for step in skill.actions)
+    if names_devices or cfg.homeassistant.overrides:
         mqtt = HomeAssistantMqtt(
             cfg.mqtt,
             registry,
@@ -125,4 +127,27 @@ async def check(path: Path, load: Callable[[], Config] | None = None) -> list[st
             _LOGGER.warning("Device names not checked: %s", err.message)
             return by_line(problems, path)
     unknown = [problem_at(path, *p) for p in unknown_devices(cfg, registry)]
+    unknown += [_unmatched_override(path, key) for key in adjust.unmatched()]
     return by_line(problems + unknown, path)
+
+
+def _unmatched_override(path: Path, key: str) -> str:
+    """``file:line: homeassistant.overrides."KEY": …`` at the override's own table
+    (``[homeassistant.overrides."light.x"]``) or key (``"light.x" = {…}``)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    quoted = re.escape(key), re.escape(f'"{key}"'), re.escape(f"'{key}'")
+    either = "|".join(quoted)
+    pattern = re.compile(
+        rf"^\s*(\[\s*homeassistant\s*\.\s*overrides\s*\.\s*({either})\s*\]"
+        rf"|({either})\s*=)"
+    )
+    line = next((n + 1 for n, text in enumerate(lines) if pattern.match(text)), None)
+    where = f"{path}:{line}" if line else str(path)
+    return (
+        f'{where}: homeassistant.overrides."{key}": matches no device on the broker '
+        "or in [[devices]] (by entity id, as the assistant or Home Assistant makes "
+        "it, or by name; `assistant home` lists them)"
+    )

@@ -187,7 +187,7 @@ def _value_problem(config: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def _names(config: Mapping[str, Any]) -> tuple[str, str]:
+def names_of(config: Mapping[str, Any]) -> tuple[str, str]:
     """The entity's own name and its device's name ("" when not given)."""
     device = config.get("device")
     device_name = device.get("name") if isinstance(device, Mapping) else None
@@ -217,7 +217,7 @@ def _area(config: Mapping[str, Any]) -> str | None:
     return (area.strip() or None) if isinstance(area, str) else None
 
 
-def _slugify(text: str) -> str:
+def slugify(text: str) -> str:
     """Lower case, each run of non-alphanumerics one "_", none at either end."""
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
@@ -235,7 +235,7 @@ def _entity_id(component: str, config: Mapping[str, Any], *names: str) -> str:
     else:
         wanted = config.get("object_id")
     candidates = (wanted if isinstance(wanted, str) else "", *names)
-    slug = next((s for s in map(_slugify, candidates) if s), "unnamed")
+    slug = next((s for s in map(slugify, candidates) if s), "unnamed")
     return f"{component}.{slug}"
 
 
@@ -243,7 +243,7 @@ def _entity(
     component: str, config: dict[str, Any], source: str, topic_id: str, fallback: str
 ) -> Entity:
     """The entity a validated discovery config describes."""
-    own_name, device_name = _names(config)
+    own_name, device_name = names_of(config)
     friendly = _friendly_name(own_name, device_name)
     return Entity(
         entity_id=_entity_id(component, config, friendly, topic_id),

@@ -131,6 +131,7 @@ def discovery_configs(
         ("text", "say"): {
             "name": "Announcement",
             "command_topic": topics.command("say"),
+            "state_topic": topics.state("say"),  # empty again once spoken
             "max": 255,
             "mode": "text",
             "icon": "mdi:bullhorn",
@@ -158,6 +159,8 @@ def state_update(event: PipelineEvent) -> dict[str, str]:
         updates["response"] = str(event.data.get("speech", ""))[:255]
     if event.type == EventType.MUTE:
         updates["mute"] = "ON" if event.data.get("muted") else "OFF"
+    if event.type == EventType.TTS_END and event.data.get("announcement"):
+        updates["say"] = ""
     return updates
 
 
@@ -219,6 +222,7 @@ class AssistantLink:
             "state": "idle",
             "mute": "OFF",
             "wake_threshold": f"{wake_threshold:g}",
+            "say": "",
         }
 
     @property
@@ -330,6 +334,7 @@ class AssistantLink:
             controls.set_wake_threshold(value)
             self.set_state("wake_threshold", f"{value:g}")
         elif topic == self.topics.command("say") and text:
+            self.set_state("say", text[:255])  # until it has been said
             controls.announce(text[:255])
         elif topic == self.topics.command("listen"):
             controls.listen()

@@ -123,6 +123,8 @@ def test_the_validator_catches_mistakes() -> None:
          {"response": "Turning on the light."}),
         (PipelineEvent(EventType.TTS_START, {"text": "x"}), {"state": "speaking"}),
         (PipelineEvent(EventType.TTS_END, {}), {"state": "idle"}),
+        (PipelineEvent(EventType.TTS_END, {"announcement": True}),
+         {"state": "idle", "say": ""}),
         (PipelineEvent(EventType.MUTE, {"muted": True}), {"mute": "ON"}),
         (PipelineEvent(EventType.RUN_END, {"end": "no-command"}), {"state": "idle"}),
         (PipelineEvent(EventType.RUN_START, {"start": "follow-up"}),

@@ -115,13 +115,19 @@ def test_mute_from_home_assistant(
 
 
 def test_announcement_from_home_assistant(home: int, live: LiveAssistant) -> None:
-    with record_speaker() as recorded:
-        send(home, f"{BASE}/say/set", "Dinner is ready.")
-        started = live.wait_event("tts-start", timeout=15)
-        live.wait_event("tts-end", timeout=15)
-        spans = active_spans(recorded())
-    assert started["text"] == "Dinner is ready." and started["announcement"] is True
-    assert len(spans) == 1 and 0.6 < spans[0][1] - spans[0][0] < 3.0, spans
+    shown = Subscriber(home, [f"{BASE}/say"])
+    try:
+        with record_speaker() as recorded:
+            send(home, f"{BASE}/say/set", "Dinner is ready.")
+            started = live.wait_event("tts-start", timeout=15)
+            live.wait_event("tts-end", timeout=15)
+            spans = active_spans(recorded())
+        assert started["text"] == "Dinner is ready." and started["announcement"]
+        assert len(spans) == 1 and 0.6 < spans[0][1] - spans[0][0] < 3.0, spans
+        texts = [payload for _, payload in shown.settle(0.5)]
+        assert texts[-2:] == ["Dinner is ready.", ""]  # shown while said, then not
+    finally:
+        shown.close()
 
 
 @pytest.mark.parametrize(
