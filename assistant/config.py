@@ -51,6 +51,8 @@ class AudioConfig(_Section):
     """After a reply, listen this long for a command without the wake word (0: off)."""
     muted: bool = False
     """Start muted (SIGUSR1 toggles): nothing is listened to while muted."""
+    volume: int = Field(100, ge=0, le=100)
+    """Loudness of replies and tones, in percent of the voice's own."""
     retry_max_seconds: float = Field(10.0, ge=0.5, le=300.0)
     """Longest wait between attempts to reopen a failed audio device."""
 

@@ -122,6 +122,17 @@ def discovery_configs(
             "entity_category": "config",
             "icon": "mdi:tune-vertical",
         },
+        ("number", "volume"): {
+            "name": "Volume",
+            "command_topic": topics.command("volume"),
+            "state_topic": topics.state("volume"),
+            "min": 0,
+            "max": 100,
+            "step": 5,
+            "unit_of_measurement": "%",
+            "mode": "slider",
+            "icon": "mdi:volume-high",
+        },
         ("button", "listen"): {
             "name": "Listen",
             "command_topic": topics.command("listen"),
@@ -184,6 +195,8 @@ class Controls(Protocol):
         """Listen for a command now, as if the wake word was heard."""
         ...
 
+    def set_volume(self, percent: int) -> None: ...
+
 
 class Messenger(Protocol):
     on_connected: list[Callable[[], None]]
@@ -223,6 +236,7 @@ class AssistantLink:
             "mute": "OFF",
             "wake_threshold": f"{wake_threshold:g}",
             "say": "",
+            "volume": "100",
         }
 
     @property
@@ -244,7 +258,7 @@ class AssistantLink:
         messenger.subscribe(self.topics.service, self._other_service)
         if self._exposed:
             messenger.subscribe(f"{self._prefix}/status", self._ha_status)
-            for key in ("mute", "wake_threshold", "say", "listen"):
+            for key in ("mute", "wake_threshold", "volume", "say", "listen"):
                 messenger.subscribe(self.topics.command(key), self._command)
         if self._ha.hermes:
             for topic in (START_SESSION, END_SESSION):
@@ -333,6 +347,15 @@ class AssistantLink:
                 return
             controls.set_wake_threshold(value)
             self.set_state("wake_threshold", f"{value:g}")
+        elif topic == self.topics.command("volume"):
+            try:
+                level = float(text)
+            except ValueError:
+                level = -1.0
+            if not 0.0 <= level <= 100.0:
+                _LOGGER.warning("Ignoring %s: %r is not between 0 and 100", topic, text)
+                return
+            controls.set_volume(round(level))
         elif topic == self.topics.command("say") and text:
             self.set_state("say", text[:255])  # until it has been said
             controls.announce(text[:255])

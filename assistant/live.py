@@ -68,6 +68,9 @@ class LiveAssistant:
         if threshold != configured:
             self._set_threshold(threshold)
         assistant.link.set_state("wake_threshold", f"{threshold:g}")
+        volume = int(self._saved.value("volume", cfg.volume))
+        self._player.volume = volume / 100
+        assistant.link.set_state("volume", str(volume))
         self._tasks: set[asyncio.Future[None]] = set()
         self._waiting = True
         self._alive = time.monotonic()
@@ -153,6 +156,12 @@ class LiveAssistant:
     async def _ring(self, words: str) -> None:
         await asyncio.to_thread(self._player.play, [ALARM_CHIME])
         await self._announce(words)
+
+    def set_volume(self, percent: int) -> None:
+        self._player.volume = percent / 100
+        self._saved.save("volume", percent, self._cfg.volume)
+        self._assistant.link.set_state("volume", str(percent))
+        _LOGGER.info("Volume now %d %%", percent)
 
     def set_muted(self, muted: bool) -> None:
         self.muted = muted

@@ -94,6 +94,8 @@ class _Feed:
 class SoundDevicePlayer:
     def __init__(self, device: str | int | None = None) -> None:
         self._device = device
+        self.volume = 1.0
+        """Scale of every sample played (0-1)."""
 
     def play(
         self, chunks: Iterable[AudioChunk], stop: threading.Event | None = None
@@ -132,7 +134,10 @@ class SoundDevicePlayer:
                     break
                 if playing is None:
                     playing = _Playback(self._device, item.rate)
-                playing.feed.put(np.frombuffer(item.audio, dtype="<i2"))
+                samples = np.frombuffer(item.audio, dtype="<i2")
+                if self.volume < 1.0:
+                    samples = (samples * self.volume).astype("<i2")
+                playing.feed.put(samples)
             return not stop.is_set()
         except Exception as err:
             _LOGGER.error("Speaker %s failed: %s", self._device or "(default)", err)

@@ -95,7 +95,7 @@ def test_every_entity_is_valid_ha_discovery() -> None:
     assert components == {
         "state": "sensor", "transcript": "sensor", "response": "sensor",
         "mute": "switch", "wake_threshold": "number", "say": "text",
-        "listen": "button",
+        "listen": "button", "volume": "number",
     }  # fmt: skip
     ids = [c["unique_id"] for c in configs.values()]
     assert len(set(ids)) == len(ids)
@@ -201,9 +201,9 @@ def test_announce_publishes_device_and_states_retained() -> None:
     retained = {t: p for t, p, r in messenger.published if r}
     assert retained["assistant/kitchen/availability"] == "online"
     assert retained["assistant/kitchen/mute"] == "OFF"
-    assert sum(t.endswith("/config") and p != "" for t, p in retained.items()) == 7
+    assert sum(t.endswith("/config") and p != "" for t, p in retained.items()) == 8
     assert "homeassistant/status" in messenger.subscribed
-    assert len(messenger.ignored_topics) == 7  # its own entities are not devices
+    assert len(messenger.ignored_topics) == 8  # its own entities are not devices
 
 
 def test_expose_false_removes_the_entities() -> None:
@@ -212,7 +212,7 @@ def test_expose_false_removes_the_entities() -> None:
     for callback in messenger.on_connected:
         callback()
     configs = [(t, p) for t, p, r in messenger.published if t.endswith("/config")]
-    assert len(configs) == 7 and all(p == "" for _, p in configs)
+    assert len(configs) == 8 and all(p == "" for _, p in configs)
     assert not [t for t, _, _ in messenger.published if t.endswith("availability")]
 
 

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from .conftest import Subscriber, mqtt_client
@@ -61,9 +62,9 @@ def test_announces_itself_and_goes_offline_when_killed(
 ) -> None:
     sub = Subscriber(home, [f"homeassistant/+/{NODE}/+/config", f"{BASE}/availability"])
     try:
-        received = sub.wait_for(8, timeout=10)
+        received = sub.wait_for(9, timeout=10)
         configs = {t: json.loads(p) for t, p in received if t.endswith("/config") and p}
-        assert len(configs) == 7
+        assert len(configs) == 8
         for topic, config in configs.items():
             check_discovery(topic.split("/")[1], config)
             assert config["device"]["name"] == "Test Assistant"
@@ -84,9 +85,9 @@ def test_home_assistant_restart_gets_the_device_again(
 ) -> None:
     sub = Subscriber(home, [f"homeassistant/+/{NODE}/+/config"])
     try:
-        before = len(sub.wait_for(7, timeout=10))
+        before = len(sub.wait_for(8, timeout=10))
         send(home, "homeassistant/status", "online")
-        assert len(sub.wait_for(before + 7, timeout=10)) >= before + 7
+        assert len(sub.wait_for(before + 8, timeout=10)) >= before + 8
     finally:
         sub.close()
 
@@ -298,3 +299,27 @@ def test_listen_button_starts_a_command_without_the_wake_word(
         assert commands.wait_for(1, timeout=15) == [("t/kitchen/light/set", "ON")]
     finally:
         commands.close()
+
+
+def test_volume_from_home_assistant(home: int, live: LiveAssistant) -> None:
+    def loudest(text: str) -> float:
+        count = len(live.events)
+        with record_speaker() as recorded:
+            send(home, f"{BASE}/say/set", text)
+            live.wait_event("tts-end", timeout=15, after=count)
+            samples = recorded()
+        return float(np.abs(samples.astype(np.float32)).max())
+
+    shown = Subscriber(home, [f"{BASE}/volume"])
+    try:
+        full = loudest("Dinner is ready.")
+        send(home, f"{BASE}/volume/set", "25")
+        live.wait_log("Volume now 25 %", timeout=10)
+        quiet = loudest("Dinner is ready.")
+        assert 0.2 < quiet / full < 0.3, (quiet, full)
+        assert shown.settle(0.5)[-1] == (f"{BASE}/volume", "25")
+        send(home, f"{BASE}/volume/set", "loud")  # logged and ignored
+        live.wait_log("is not between 0 and 100", timeout=10)
+    finally:
+        send(home, f"{BASE}/volume/set", "100")
+        shown.close()
