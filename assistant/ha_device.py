@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from . import __version__
 from .config import HomeAssistantConfig, MqttConfig
+from .discovery import slugify
 from .events import EventType, PipelineEvent
 from .hermes import END_SESSION, START_SESSION
 from .hermes_session import HermesSessions
@@ -153,7 +154,10 @@ def discovery_configs(
             **payload,
             **common,
             "unique_id": f"assistant_{node}_{key}",
+            # HA 2025.10 and later read default_entity_id; earlier ones object_id
+            # (and drop keys they do not know)
             "object_id": f"{node}_{key}",
+            "default_entity_id": f"{component}.{slugify(f'{node}_{key}')}",
         }
         for (component, key), payload in entities.items()
     }

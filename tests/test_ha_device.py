@@ -4,6 +4,7 @@ field by field against HA's documented MQTT schemas, event -> state mapping, Her
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -90,6 +91,8 @@ def test_every_entity_is_valid_ha_discovery() -> None:
         assert (prefix, node, last) == ("homeassistant", "kitchen", "config")
         check_discovery(component, config)
         components[object_id] = component
+        assert re.fullmatch(r"[a-z_]+\.[a-z0-9_]+", config["default_entity_id"])
+        assert config["default_entity_id"] == f"{component}.kitchen_{object_id}"
         assert config["availability_topic"] == "assistant/kitchen/availability"
         json.dumps(config)
     assert components == {
