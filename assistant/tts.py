@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,8 @@ from .audio import AudioChunk
 from .errors import TtsError
 
 if TYPE_CHECKING:
+    from piper import PiperVoice
+
     from .config import TtsConfig
     from .models import ModelStore
 
@@ -28,10 +31,10 @@ class PiperSynthesizer:
     """A piper voice; yields one chunk per sentence at the voice's own rate."""
 
     def __init__(self, model_path: Path, length_scale: float | None = None) -> None:
-        from piper import PiperVoice, SynthesisConfig
+        from piper import SynthesisConfig
 
         try:
-            self._voice = PiperVoice.load(model_path)
+            self._voice = _load_voice(model_path)
         except Exception as err:
             raise TtsError(
                 "tts-load", f"{model_path}: cannot load piper voice ({err})"
@@ -63,3 +66,25 @@ class PiperSynthesizer:
     def synthesize_all(self, text: str) -> bytes:
         """The whole reply as one PCM buffer."""
         return b"".join(chunk.audio for chunk in self.synthesize(text))
+
+
+def _load_voice(model_path: Path) -> PiperVoice:
+    """``PiperVoice.load`` without onnxruntime's memory arena.
+
+    The arena keeps the largest buffers any reply ever needed: each new longest
+    sentence grows the process by tens of megabytes for good (a 200-reply run of
+    growing sentences: 137 -> 412 MB with it, flat at 232 MB without), for a few
+    per cent of synthesis time.
+    """
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    config = json.loads(Path(f"{model_path}.json").read_text("utf-8"))
+    options = onnxruntime.SessionOptions()
+    options.enable_cpu_mem_arena = False
+    options.enable_mem_pattern = False
+    session = onnxruntime.InferenceSession(
+        str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return PiperVoice(session=session, config=PiperConfig.from_dict(config))

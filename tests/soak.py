@@ -132,21 +132,37 @@ class RssSampler:
             self.samples.append((self._progress(), rss))
 
     def growth(self, warm: int) -> dict[str, Any]:
-        """[MB at the first sample with ``warm`` commands done, MB at the last
-        sample with the same processes, growth %] by process, and their total."""
+        """By process and in total: [MB just after warm-up, MB at the end, growth %,
+        highest MB]. Each level is the median of a window of samples (a tenth of
+        the run, at least five): a single sample also holds whatever the command
+        in flight is using, which comes and goes by tens of megabytes."""
         self._stop.set()
-        first = next((s for p, s in self.samples if p >= warm), None)
-        if first is None:
+        after = [s for p, s in self.samples if p >= warm]
+        if not after:
             return {}
-        last = next(s for _, s in reversed(self.samples) if set(s) >= set(first))
-        pairs = {k: (first[k], last[k]) for k in first}
-        pairs["total"] = (sum(first.values()), sum(last[k] for k in first))
-        rss: dict[str, Any] = {
-            k: [round(a / 1024, 1), round(b / 1024, 1), round(100 * (b - a) / a, 2)]
-            for k, (a, b) in pairs.items() if a
-        }  # fmt: skip
+        names = set(after[0])
+        after = [s for s in after if set(s) >= names]  # the same processes
+        span = max(_WINDOW_MIN, len(after) // 10)
+        early, late = after[:span], after[-span:]
+        rss: dict[str, Any] = {}
+        for name in [*sorted(names), "total"]:
+            a = statistics.median(_kb(s, name, names) for s in early)
+            b = statistics.median(_kb(s, name, names) for s in late)
+            if a:
+                top = max(_kb(s, name, names) for s in after)
+                rss[name] = [
+                    round(a / 1024, 1), round(b / 1024, 1),
+                    round(100 * (b - a) / a, 2), round(top / 1024, 1),
+                ]  # fmt: skip
         rss["trace_mb"] = [[p, round(sum(s.values()) / 1024)] for p, s in self.samples]
         return rss
+
+
+_WINDOW_MIN = 5
+
+
+def _kb(sample: dict[str, int], name: str, names: set[str]) -> int:
+    return sum(sample[n] for n in names) if name == "total" else sample[name]
 
 
 def _grew(rss: dict[str, Any]) -> bool:
