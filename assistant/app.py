@@ -182,7 +182,11 @@ async def build_assistant(
             from .wake_check import CheckedWakeDetector
 
             wake = CheckedWakeDetector(
-                wake, stt, wake_phrase(cfg.wake.model), cfg.wake.check_lag
+                wake,
+                stt,
+                wake_phrase(cfg.wake.model),
+                cfg.wake.check_lag,
+                cfg.wake.sentence_lag,
             )
         segmenter = SpeechSegmenter(
             silence_seconds=cfg.vad.silence_seconds,

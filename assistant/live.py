@@ -88,8 +88,8 @@ class LiveAssistant:
         elif event.type == EventType.RUN_END:
             self._in_run = False
         if self._cfg.feedback_sounds:
-            if event.type == EventType.WAKE_END:
-                self._beep(WAKE_TONE)
+            if event.type == EventType.WAKE_END and not event.data.get("late"):
+                self._beep(WAKE_TONE)  # late: confirmed by the finished sentence
             elif event.type == EventType.VAD_END and event.data.get("state") == "done":
                 self._beep(DONE_TONE)
         self._forward(event)

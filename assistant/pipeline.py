@@ -200,7 +200,10 @@ class Pipeline:
             # the preroll, and what came after an unsure detection while it was checked
             since = heard.timestamp_ms - keep_ms
             prefix = [c for c in (*preroll, chunk) if c.timestamp_ms >= since]
-            return await self._command(heard, prefix, source, _ms(start))
+            result = await self._command(heard, prefix, source, _ms(start))
+            if result is not None:
+                return result
+            preroll.clear()  # the whole sentence did not confirm it: not woken
         return None
 
     def listen_now(self) -> None:
@@ -219,6 +222,9 @@ class Pipeline:
         detection = await asyncio.to_thread(wake.process, chunk)
         if detection is None or not detection.sure or self._refractory(detection):
             return None
+        if detection.confirm is not None:
+            _LOGGER.info("Wake word %s in doubt: hearing the sentence", detection.name)
+            return detection  # announced once the sentence confirms it
         self._last_wake_ms = detection.timestamp_ms
         _LOGGER.info("Wake word %s (score %.2f)", detection.name, detection.score)
         self._emit(EventType.WAKE_END, name=detection.name, score=detection.score)
@@ -243,8 +249,11 @@ class Pipeline:
         source: AsyncIterator[AudioChunk],
         wake_ms: float,
         start_timeout: float | None = None,
-    ) -> RunResult:
+    ) -> RunResult | None:
+        """The command after ``detection``; None when it was a wake word in doubt
+        that the whole sentence did not confirm (nothing was announced)."""
         wake, endpointer, stt = self._audio_stages()
+        doubt = detection.confirm
         result = RunResult(wake_word=detection.name)
         result.timings_ms["wake"] = wake_ms
         audio = bytearray(b"".join(c.audio for c in prefix))
@@ -257,12 +266,30 @@ class Pipeline:
             going = endpointer.process(chunk.audio)
             if not speaking and seg.state == SegmentState.SPEAKING:
                 speaking = True
-                self._emit(EventType.VAD_START)
+                if doubt is None:
+                    self._emit(EventType.VAD_START)
             if not going:
                 break
-        self._emit(EventType.VAD_END, state=str(seg.state))
         wake.reset()
-        if seg.state != SegmentState.DONE or seg.speech_end is None:
+        ended = seg.state == SegmentState.DONE and seg.speech_end is not None
+        checked_ms = 0.0  # after the end of speech: part of the wait for an answer
+        if doubt is not None:
+            start = time.perf_counter()
+            try:
+                confirmed = ended and await asyncio.to_thread(doubt, bytes(audio))
+            except AssistantError as err:
+                _LOGGER.warning("Wake word not checked (%s): ignored", err)
+                confirmed = False
+            if not confirmed:
+                return None
+            checked_ms = _ms(start)
+            self._last_wake_ms = detection.timestamp_ms
+            _LOGGER.info("Wake word %s (confirmed by the sentence)", detection.name)
+            self._emit(EventType.WAKE_END, name=detection.name, score=detection.score,
+                       late=True)  # fmt: skip
+            self._emit(EventType.VAD_START)
+        self._emit(EventType.VAD_END, state=str(seg.state))
+        if not ended or seg.speech_end is None:
             _LOGGER.info("No command after the wake word")
             return result
         wait_ms = (seg.position - seg.speech_end) * 1000
@@ -280,7 +307,9 @@ class Pipeline:
         result.transcript = transcript
         _LOGGER.info("Heard: %r", transcript)
         self._emit(EventType.STT_END, text=transcript)
-        await self._understand_and_act(result, transcript, wait_ms, hearing)
+        await self._understand_and_act(
+            result, transcript, wait_ms + checked_ms, hearing
+        )
         await self._speak(result)
         return result
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -16,6 +16,8 @@ from .audio import AudioChunk
 from .errors import WakeError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .config import WakeConfig
     from .models import ModelStore
 
@@ -34,6 +36,9 @@ class Detection:
     sure: bool = True
     """False: the score reached only the check threshold; Whisper must confirm
     the wake phrase (``wake_check``) before it counts."""
+    confirm: Callable[[bytes], bool] | None = field(default=None, compare=False)
+    """Set on a wake word still in doubt: the command is listened to silently and
+    counts only if this accepts its audio (``wake_check``)."""
 
 
 def _detected(

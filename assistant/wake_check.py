@@ -7,6 +7,13 @@ land. Whisper tells them apart: what it heard is scored on the same audio
 (forced decoding) against the same words with the wake phrase in place of two of
 them ("Hey Travis, set the…" against "Hey Jarvis, set the…"). A sure detection
 passes unchecked.
+
+What the two seconds do not confirm is not dropped at once (with
+``sentence_lag``): the command after it is listened to silently, without the
+wake tone, and Whisper checks the wake phrase again at the start of the whole
+sentence. It hears robotic and noisy voices far better with the words around
+them ("Hey, John, this mate" on two seconds; "Hey Jarvis, make sure …" on the
+sentence). Only then does the wake word count.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import collections
 import logging
 import time
+from functools import partial
 from typing import Protocol
 
 from .audio import SAMPLE_RATE, AudioChunk
@@ -31,6 +39,8 @@ _PLACES = 8
 """Places of the wake phrase tried in what Whisper heard (one batch)."""
 _COOLDOWN_SECONDS = 1.0
 """After a phrase Whisper rejected, unsure scores are ignored this long."""
+_SENTENCE_PLACES = 3
+"""Places at the start of the whole sentence where the wake phrase is tried."""
 
 
 def in_place(text: str, phrase: str) -> list[str]:
@@ -57,12 +67,18 @@ class CheckedWakeDetector:
     confirmed by Whisper before it counts."""
 
     def __init__(
-        self, inner: WakeDetector, stt: _Hears, phrase: str, max_lag: float
+        self,
+        inner: WakeDetector,
+        stt: _Hears,
+        phrase: str,
+        max_lag: float,
+        sentence_lag: float = 0.0,
     ) -> None:
         self.inner, self._stt = inner, stt
         self.phrase = phrase
         self.max_lag = max_lag
-        self._audio: collections.deque[bytes] = collections.deque()
+        self.sentence_lag = sentence_lag
+        self._audio: collections.deque[AudioChunk] = collections.deque()
         self._bytes = 0
         self._pending: Detection | None = None
         self._waited = 0
@@ -78,7 +94,7 @@ class CheckedWakeDetector:
             self.inner.threshold = value
 
     def process(self, chunk: AudioChunk) -> Detection | None:
-        self._keep(chunk.audio)
+        self._keep(chunk)
         found = self.inner.process(chunk)
         if found is not None and found.sure:
             self._pending = None
@@ -99,31 +115,66 @@ class CheckedWakeDetector:
 
     def _confirm(self, detection: Detection) -> Detection | None:
         started = time.perf_counter()
-        hearing = self._stt.hear(b"".join(self._audio))
-        heard = normalize(hearing.text)
-        lag = 0.0
-        if normalize(self.phrase) not in heard and hearing.score is not None:
-            placed = in_place(hearing.text, self.phrase)
-            said, *phrase = hearing.score([hearing.text, *placed])
-            lag = said - max(phrase)
-        ok = bool(heard) and lag <= self.max_lag
+        ok, text, lag = self._heard_phrase(b"".join(c.audio for c in self._audio))
+        later = not ok and self.sentence_lag > 0
         _LOGGER.info(
             "Unsure wake word (score %.2f): Whisper heard %r, %s (%.1f, %.0f ms)",
-            detection.score, hearing.text, "taken" if ok else "rejected", lag,
-            (time.perf_counter() - started) * 1000,
+            detection.score, text,
+            "taken" if ok else "to check on the sentence" if later else "rejected",
+            lag, (time.perf_counter() - started) * 1000,
         )  # fmt: skip
+        if later:  # the command decides: the audio up to the wake word goes with it
+            before = b"".join(
+                c.audio for c in self._audio if c.timestamp_ms < detection.timestamp_ms
+            )
+            self.inner.reset()
+            return Detection(
+                detection.name, detection.score, detection.timestamp_ms,
+                confirm=partial(self._confirm_sentence, before),
+            )  # fmt: skip
         if not ok:
             self._quiet_until = time.monotonic() + _COOLDOWN_SECONDS
             return None
         self.inner.reset()
         return Detection(detection.name, detection.score, detection.timestamp_ms)
 
-    def _keep(self, audio: bytes) -> None:
-        self._audio.append(audio)
-        self._bytes += len(audio)
+    def _heard_phrase(
+        self, audio: bytes, lag_limit: float | None = None, places: int = _PLACES
+    ) -> tuple[bool, str, float]:
+        """Whether Whisper hears the wake phrase in ``audio`` (at one of the first
+        ``places`` places), what it heard, and the lag."""
+        hearing = self._stt.hear(audio)
+        heard = normalize(hearing.text)
+        lag = 0.0
+        if normalize(self.phrase) not in heard and hearing.score is not None:
+            placed = in_place(hearing.text, self.phrase)[:places]
+            said, *phrase = hearing.score([hearing.text, *placed])
+            lag = said - max(phrase)
+        limit = self.max_lag if lag_limit is None else lag_limit
+        return bool(heard) and lag <= limit, hearing.text, lag
+
+    def _confirm_sentence(self, before: bytes, command: bytes) -> bool:
+        """The wake phrase heard at the start of the whole sentence (the audio up
+        to the unsure detection, then the command)."""
+        started = time.perf_counter()
+        ok, text, lag = self._heard_phrase(
+            before + command, self.sentence_lag, _SENTENCE_PLACES
+        )
+        _LOGGER.info(
+            "Unsure wake word, on the whole sentence: Whisper heard %r, %s "
+            "(%.1f, %.0f ms)", text, "taken" if ok else "rejected", lag,
+            (time.perf_counter() - started) * 1000,
+        )  # fmt: skip
+        if not ok:
+            self._quiet_until = time.monotonic() + _COOLDOWN_SECONDS
+        return ok
+
+    def _keep(self, chunk: AudioChunk) -> None:
+        self._audio.append(chunk)
+        self._bytes += len(chunk.audio)
         limit = int(_WINDOW_SECONDS * SAMPLE_RATE) * 2
-        while self._bytes - len(self._audio[0]) >= limit:
-            self._bytes -= len(self._audio.popleft())
+        while self._bytes - len(self._audio[0].audio) >= limit:
+            self._bytes -= len(self._audio.popleft().audio)
 
     def reset(self) -> None:
         self.inner.reset()

@@ -1,0 +1,122 @@
+"""A wake word the two seconds left in doubt, decided on the whole sentence: the
+checker's logic and the orchestrator's handling, with fakes (the real Whisper on
+real speech is in test_wake_check.py and the eval slice)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from assistant.audio import SAMPLE_RATE, AudioChunk
+from assistant.events import EventType, PipelineEvent
+from assistant.intent import Hearing
+from assistant.wake import Detection
+from assistant.wake_check import CheckedWakeDetector
+
+from .test_pipeline import FakeStt, LoudWake, Recorder, _audio, _pipeline
+from .test_wake_check import FakeWake
+
+
+class TwoWhispers:
+    """Hears ``short`` in two seconds of audio or less, ``long`` in more; the
+    wake phrase put in place is ``lag`` less likely than either."""
+
+    def __init__(self, short: str, long: str, lag: float) -> None:
+        self.short, self.long, self.lag = short, long, lag
+        self.lengths: list[int] = []
+
+    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing:
+        self.lengths.append(len(audio))
+        text = self.short if len(audio) <= 2 * SAMPLE_RATE * 2 else self.long
+
+        def score(texts: Sequence[str]) -> list[float]:
+            return [-2.0 if t == text else -2.0 - self.lag for t in texts]
+
+        return Hearing(text, score=score)
+
+
+def _doubtful(whisper: TwoWhispers, sentence_lag: float) -> Detection | None:
+    checker = CheckedWakeDetector(
+        FakeWake([0.0] * 30 + [0.2, 0.0]), whisper, "Hey Jarvis.", 4.0, sentence_lag
+    )
+    found = [checker.process(AudioChunk(bytes(2560), 80 * i)) for i in range(33)]
+    return next((d for d in found if d is not None), None)
+
+
+def test_rejected_on_two_seconds_is_decided_by_the_sentence() -> None:
+    whisper = TwoWhispers("Hey, John, this.", "Hey, John, this mate.", 5.0)
+    found = _doubtful(whisper, sentence_lag=5.5)
+    assert found is not None and found.confirm is not None  # not yet a wake word
+    command = bytes(3 * SAMPLE_RATE * 2)
+    assert found.confirm(command) is True
+    # the sentence heard: the two seconds up to the detection's chunk (the chunk
+    # after it goes with the command), then the command
+    assert whisper.lengths[-1] == 24 * 2560 + len(command)
+
+
+def test_a_near_miss_stays_rejected_on_the_sentence() -> None:
+    whisper = TwoWhispers("Hey Travis.", "Hey Travis, turn on the lamp.", 7.8)
+    found = _doubtful(whisper, sentence_lag=5.5)
+    assert found is not None and found.confirm is not None
+    assert found.confirm(bytes(3 * SAMPLE_RATE * 2)) is False
+
+
+def test_without_sentence_lag_the_two_seconds_decide() -> None:
+    whisper = TwoWhispers("Hey, John, this.", "Hey, John, this mate.", 5.0)
+    assert _doubtful(whisper, sentence_lag=0.0) is None
+    assert len(whisper.lengths) == 1
+
+
+class DoubtfulWake(LoudWake):
+    """The loud chunk is a wake word in doubt, decided by ``verdict``."""
+
+    def __init__(self, verdict: Callable[[bytes], bool]) -> None:
+        self.verdict = verdict
+
+    def process(self, chunk: AudioChunk) -> Detection | None:
+        found = super().process(chunk)
+        if found is None:
+            return None
+        return Detection(found.name, 0.2, found.timestamp_ms, confirm=self.verdict)
+
+
+async def test_a_doubtful_wake_word_the_sentence_rejects_is_no_wake_word() -> None:
+    events: list[PipelineEvent] = []
+    publisher, heard = Recorder(), list[bytes]()
+
+    def reject(audio: bytes) -> bool:
+        heard.append(audio)
+        return False
+
+    pipeline = _pipeline(FakeStt(), events, publisher)
+    pipeline.wake = DoubtfulWake(reject)
+    result = await pipeline.run_audio(_audio())
+    assert result.wake_word is None and result.transcript is None
+    assert events == [] and publisher.published == []  # no tone, no state, nothing
+    assert len(heard) == 1 and len(heard[0]) >= SAMPLE_RATE * 2  # the command
+
+
+async def test_a_doubtful_wake_word_the_sentence_confirms_acts() -> None:
+    events: list[PipelineEvent] = []
+    publisher = Recorder()
+    pipeline = _pipeline(FakeStt(), events, publisher)
+    pipeline.wake = DoubtfulWake(lambda audio: True)
+    result = await pipeline.run_audio(_audio())
+    kinds = [e.type for e in events]
+    assert kinds[:3] == [EventType.WAKE_END, EventType.VAD_START, EventType.VAD_END]
+    assert events[0].data["late"] is True  # no wake tone after the sentence
+    assert [(c.topic, c.payload) for c in publisher.published] == [("lamp/set", "ON")]
+    assert result.response == "Turning on the lamp."
+
+
+async def test_after_a_rejected_sentence_the_wake_word_still_works() -> None:
+    events: list[PipelineEvent] = []
+    publisher = Recorder()
+    pipeline = _pipeline(FakeStt(), events, publisher)
+    verdicts = iter([False, True])
+    pipeline.wake = DoubtfulWake(lambda audio: next(verdicts))
+    silence = np.zeros(SAMPLE_RATE, "<i2").tobytes()
+    result = await pipeline.run_audio(_audio() + silence + _audio())
+    assert result.wake_word == "fake"
+    assert [(c.topic, c.payload) for c in publisher.published] == [("lamp/set", "ON")]
