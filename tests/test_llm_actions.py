@@ -10,6 +10,7 @@ import pytest
 
 from assistant.devices import EntityState
 from assistant.discovery import entity_from_table
+from assistant.intent import Intent
 from assistant.llm.understand import LlmUnderstanding
 from assistant.llm.worker import Scores
 
@@ -53,6 +54,14 @@ def _act(words: str, entity: Any, state: str | None, favourite: str) -> str:
         ("we are going to bed", "turn on", "HassTurnOff"),
         ("no more of the kitchen light tonight", "turn on", "HassTurnOff"),
         ("it's too bright in the kitchen", "turn on", "HassLightSet"),
+        # "not" alone says nothing: "isn't on yet" asks for it on
+        (
+            "the kitchen light isn't on yet, put it on would you",
+            "turn off",
+            "HassTurnOn",
+        ),
+        ("get the kitchen light going", "turn off", "HassTurnOn"),
+        ("I'm not using the kitchen light", "turn on", "HassTurnOff"),
     ],
 )
 def test_light_actions(words: str, favourite: str, expected: str) -> None:
@@ -66,3 +75,28 @@ def test_never_an_unlock_nobody_asked_for() -> None:
     assert (
         _act("let the kids in the front door", LOCK, "locked", "lock") == "HassUnlock"
     )
+
+
+def test_a_room_with_an_unknown_thing_is_no_paraphrase() -> None:
+    """ "the bedroom lights" leaves the choice to the model; "the bedroom farm"
+    names nothing in the bedroom, so it stays a name the home lacks (refused)."""
+
+    class Worker(Model):
+        def set_prefix(self, prefix: str) -> None:
+            pass
+
+    bedroom = entity_from_table(
+        {"component": "light", "name": "Bedroom Light", "area": "Bedroom",
+         "command_topic": "b/set"}, "d[2]",
+    )  # fmt: skip
+    understanding = LlmUnderstanding(
+        Worker("turn on"),  # type: ignore[arg-type]
+        lambda _: EntityState(state="off"),
+    )
+    understanding.update_devices([LIGHT, bedroom])
+
+    def vague(name: str) -> bool:
+        return understanding.vague(Intent("HassTurnOn", {"name": name}, name))
+
+    assert vague("bedroom lights") and vague("bedroom")
+    assert not vague("bedroom farm") and not vague("bedroom heater")

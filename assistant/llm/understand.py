@@ -59,10 +59,12 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"\b(?:{words})\b"), action)
     for words, action in (
         (r"dark|black|gloomy|can't see|cannot see|read|work|study|turn on|switch on|"
-         r"start|make me",
+         r"start|make me|put (?:it |them |that )?on|get .+ going|fire up|power up|"
+         r"(?:isn't|is not|aren't|are not|not) on yet|on (?:please|now|again)$",
          "turn on"),
         (r"off|lights out|bed|sleep|leaving|done with|enough|kill|nobody|no one|stop|"
-         r"finished|save|not|no longer|no more|any ?more|don't need|no need",
+         r"finished|save|no longer|no more|any ?more|don't need|no need|"
+         r"not (?:needed|using|in use|watching)",
          "turn off"),
         (r"too bright|blinding|dim|dimmer|softer|lower", "dim"),
         (r"brighter|more light|brighten|too dim|dim in", "brighten"),
@@ -100,6 +102,11 @@ _KIND_WORDS: dict[str, Domain] = {
     "thermostat": Domain.CLIMATE, "heating": Domain.CLIMATE, "blinds": Domain.COVER,
     "shutters": Domain.COVER, "curtains": Domain.COVER,
 }  # fmt: skip
+
+_FILLER = frozenset({"the", "a", "my", "in", "of", "on", "all"})
+_ROOM_KINDS = {**_KIND_WORDS, "heater": Domain.CLIMATE, "radiator": Domain.CLIMATE,
+               "blind": Domain.COVER, "switch": Domain.SWITCH}  # fmt: skip
+"""Words for a kind of device after a room's name ("the bedroom radiator")."""
 
 _NOT_FOR_DEVICES = re.compile(
     r"\b(?:topic|topics|payload|publish|mqtt|json|instruction|instructions|prompt|"
@@ -214,8 +221,12 @@ class LlmUnderstanding:
             return True
         # "close up the garage for the night": a known device among other words
         room = self._in_rooms(name)
-        if room is not self._devices:
-            return True
+        if room is not self._devices:  # "the bedroom lights", not "the bedroom farm"
+            rooms = {w for e in room for w in normalize(e.area or "").split()}
+            known = {stem(w) for e in room for w in name_of(e).split()}
+            kinds = {e.domain for e in room}
+            rest = [w for w in name.split() if w not in rooms and w not in _FILLER]
+            return all(_ROOM_KINDS.get(w) in kinds or stem(w) in known for w in rest)
         return any(mentions(name, name_of(e)) for e in room)
 
     def understand(self, text: str, only: Iterable[str] = ()) -> Understanding:
