@@ -262,6 +262,10 @@ class Pipeline:
         seg.start_timeout_seconds = start_timeout or self._vad_cfg.start_timeout_seconds
         speaking = False
         async for chunk in source:
+            if doubt is not None:  # a sure wake word a little later takes over
+                later = await self.check_wake(chunk)
+                if later is not None and later.confirm is None:
+                    return await self._command(later, [], source, 0.0, start_timeout)
             audio += chunk.audio
             going = endpointer.process(chunk.audio)
             if not speaking and seg.state == SegmentState.SPEAKING:

@@ -126,8 +126,7 @@ class CheckedWakeDetector:
         if later:  # the command decides: the audio up to the wake word goes with it
             before = b"".join(
                 c.audio for c in self._audio if c.timestamp_ms < detection.timestamp_ms
-            )
-            self.inner.reset()
+            )  # the models go on listening: a sure score later still wakes it
             return Detection(
                 detection.name, detection.score, detection.timestamp_ms,
                 confirm=partial(self._confirm_sentence, before),

@@ -120,3 +120,38 @@ async def test_after_a_rejected_sentence_the_wake_word_still_works() -> None:
     result = await pipeline.run_audio(_audio() + silence + _audio())
     assert result.wake_word == "fake"
     assert [(c.topic, c.payload) for c in publisher.published] == [("lamp/set", "ON")]
+
+
+class LaterSure(DoubtfulWake):
+    """A doubt at the loud chunk, then a sure wake word two chunks later."""
+
+    def __init__(self, verdict: Callable[[bytes], bool]) -> None:
+        super().__init__(verdict)
+        self.countdown: int | None = None
+
+    def process(self, chunk: AudioChunk) -> Detection | None:
+        if self.countdown is not None:
+            self.countdown -= 1
+            if self.countdown == 0:
+                return Detection("fake", 0.9, chunk.timestamp_ms + 80)
+        found = super().process(chunk)
+        if found is not None:
+            self.countdown = 2
+        return found
+
+
+async def test_a_sure_wake_word_while_in_doubt_takes_over() -> None:
+    events: list[PipelineEvent] = []
+    publisher, asked = Recorder(), list[bytes]()
+
+    def never(audio: bytes) -> bool:
+        asked.append(audio)
+        return False
+
+    pipeline = _pipeline(FakeStt(), events, publisher)
+    pipeline.wake = LaterSure(never)
+    result = await pipeline.run_audio(_audio())
+    assert asked == []  # the sure one decided; the doubt was never checked
+    assert events[0].type == EventType.WAKE_END and "late" not in events[0].data
+    assert result.wake_word == "fake"
+    assert [(c.topic, c.payload) for c in publisher.published] == [("lamp/set", "ON")]
