@@ -103,7 +103,9 @@ _KIND_WORDS: dict[str, Domain] = {
     "shutters": Domain.COVER, "curtains": Domain.COVER,
 }  # fmt: skip
 
-_FILLER = frozenset({"the", "a", "my", "in", "of", "on", "all", "and", "at", "to", "for"})
+_FILLER = frozenset(
+    {"the", "a", "my", "in", "of", "on", "all", "and", "at", "to", "for"}
+)
 _ROOM_KINDS = {**_KIND_WORDS, "heater": Domain.CLIMATE, "radiator": Domain.CLIMATE,
                "blind": Domain.COVER, "switch": Domain.SWITCH}  # fmt: skip
 """Words for a kind of device after a room's name ("the bedroom radiator")."""
