@@ -83,7 +83,7 @@ class WakeConfig(_Section):
     check_lag: float = Field(4.0, ge=0.0)
     """How much less likely (nats, summed token log-probabilities) the wake phrase
     may be than what Whisper heard ("Hey Travis" is 8 or more)."""
-    sentence_lag: float = Field(5.5, ge=0.0)
+    sentence_lag: float = Field(4.5, ge=0.0)
     """An unsure wake word the two seconds did not confirm is checked again on the
     whole sentence (``wake_check``) with this lag. 0: off."""
 

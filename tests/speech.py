@@ -25,6 +25,7 @@ VOICES: dict[str, tuple[str, tuple[object, ...]]] = {
     "espeak-us": ("espeak", ("en-us", 160, 50)),
     "espeak-gb-m3": ("espeak", ("en-gb+m3", 150, 40)),
     "espeak-us-f2": ("espeak", ("en-us+f2", 170, 60)),
+    "espeak-us-m7": ("espeak", ("en-us+m7", 165, 35)),
 }
 
 
@@ -250,6 +251,13 @@ TRUST: dict[str, Utterance] = {
     "hey_travis": Utterance("espeak-gb-m3", "Hey Travis."),
     "hey_marvin": Utterance("piper", "Hey Marvin."),
     "activate_fan": Utterance("piper", "Deactivate the ceiling fan."),
+    # a voice whose "Hey Jarvis" Whisper misses on two seconds, not on the sentence
+    "jarvis_sentence": Utterance(
+        "espeak-us-m7", "Hey Jarvis, make sure the back door is locked."
+    ),
+    "travis_sentence": Utterance(
+        "espeak-us-m7", "Hey Travis, set the bedroom radiator to 18."
+    ),
 }
 
 

@@ -5,15 +5,18 @@ real speech is in test_wake_check.py and the eval slice)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
+import pytest
 
-from assistant.audio import SAMPLE_RATE, AudioChunk
+from assistant.audio import SAMPLE_RATE, AudioChunk, chunks, read_wav
 from assistant.events import EventType, PipelineEvent
 from assistant.intent import Hearing
 from assistant.wake import Detection
 from assistant.wake_check import CheckedWakeDetector
 
+from .speech import TRUST
 from .test_pipeline import FakeStt, LoudWake, Recorder, _audio, _pipeline
 from .test_wake_check import FakeWake
 
@@ -155,3 +158,32 @@ async def test_a_sure_wake_word_while_in_doubt_takes_over() -> None:
     assert events[0].type == EventType.WAKE_END and "late" not in events[0].data
     assert result.wake_word == "fake"
     assert [(c.topic, c.payload) for c in publisher.published] == [("lamp/set", "ON")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("name", "woke"), [("jarvis_sentence", True), ("travis_sentence", False)]
+)
+def test_real_whisper_decides_on_the_sentence(
+    speech: dict[str, Path], name: str, woke: bool
+) -> None:
+    """A robotic voice's "Hey Jarvis" is too garbled on two seconds and clear with
+    the sentence; "Hey Travis" stays rejected on the sentence."""
+    from assistant.config import load_config
+    from assistant.models import ModelStore
+    from assistant.stt import FasterWhisperTranscriber
+
+    cfg = load_config()
+    stt = FasterWhisperTranscriber.from_config(cfg.stt, ModelStore(cfg.models_dir))
+    audio = list(chunks(read_wav(speech[TRUST[name].name])))
+    at = round(1.5 / 0.08)  # an unsure score at the end of the wake phrase
+    wake = FakeWake([0.0] * at + [0.2, 0.0])
+    checker = CheckedWakeDetector(
+        wake, stt, "Hey Jarvis.", cfg.wake.check_lag, cfg.wake.sentence_lag
+    )
+    found = [checker.process(chunk) for chunk in audio]
+    index = next(i for i, d in enumerate(found) if d is not None)
+    doubt = found[index]
+    assert doubt is not None and doubt.confirm is not None  # two seconds: no
+    rest = b"".join(c.audio for c in audio[index + 1 :])
+    assert doubt.confirm(rest) is woke
