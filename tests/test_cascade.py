@@ -100,6 +100,13 @@ def test_unknown_things_are_refused_by_name(tmp_path: Path, said: str) -> None:
     assert llm.asked == []
 
 
+def test_a_refused_name_leaves_out_the_words_after_it(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    decision = cascade.decide("turn on the garden sprinkler now please")
+    speech = decision.response.speech
+    assert speech == "I don't know a device called garden sprinkler.", speech
+
+
 @pytest.mark.parametrize(
     "said",
     ["is the porch light on", "there's the porch light on", "the porch light is on"],

@@ -454,7 +454,10 @@ class Cascade:
     def _refuse_unknown(
         self, phrase: str, room: bool, intent: Intent | None
     ) -> Decision:
-        phrase = phrase.removeprefix("the ").strip()
+        words = phrase.removeprefix("the ").split()
+        while words and words[-1] in _TRAILING:  # "the lounge lines please"
+            words.pop()
+        phrase = " ".join(words)
         if room:
             speech = f"I don't know a room called {phrase}."
         else:
@@ -469,6 +472,8 @@ class Cascade:
 
 
 _DOUBTFUL = 0.8
+_TRAILING = frozenset({"please", "now", "thanks", "again", "too"})
+"""Words after a name that are no part of it."""
 _ASK_AGAIN_SECONDS = 120.0
 """A "yes" this long after an unanswered question asks it again; later, nothing."""
 _LEARNED = ("llm", "fuzzy", "alternative", "acoustic", "plain", "values")
