@@ -77,3 +77,17 @@ def test_a_device_and_a_state_without_a_verb_is_no_command(
     said: str, kind: str
 ) -> None:
     assert kind_of(said) == kind
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [("this is the mac door lock or unlocked", "question"),
+     ("the balcony blind open or close", "question"),
+     ("the art and the state of the madroom radiator", "question"),
+     ("turn the porch light on or i trip", "command"),
+     ("open the kitchen blind", "command")],
+)  # fmt: skip
+def test_a_choice_of_states_or_the_state_of_something_is_a_question(
+    said: str, kind: str
+) -> None:
+    assert kind_of(said) == kind

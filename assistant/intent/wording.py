@@ -40,6 +40,14 @@ on", "office shutter open"): Whisper dropped the "is" of a question more often
 than anyone gives a command without a verb. Answered as "is the main door
 unlocked"; a terse command ("kitchen light off") hears the state, never a wrong
 action."""
+EITHER = re.compile(
+    r"\b(?:on or off|off or on|open or (?:closed?|shut)|(?:closed?|shut) or open|"
+    r"lock(?:ed)? or unlock(?:ed)?|unlock(?:ed)? or lock(?:ed)?|on or not|open or not|"
+    r"locked or not)\b|\b(?:state|status) (?:of|for)\b"
+)
+"""Words only a question says: a choice of two states ("the back door, locked or
+unlocked"), or the state of something ("and the state of the bedroom radiator"),
+however the words around them were heard."""
 _POLITE = re.compile(r"^(?:please |but |so )?(?:could|can|would|will) you\b")
 AS_QUESTION = re.compile(
     r"^(?:there's|there is|theres|here's|that's|it's|its|is it|it is)\s+(?=the |my )"
@@ -109,7 +117,7 @@ def doubt(
 def kind_of(clean: str, heard: str = "") -> str:
     """question, statement or command; ``heard`` (the transcript as written) ending
     in a question mark makes a question of all but a polite request."""
-    if QUESTION.search(clean):
+    if QUESTION.search(clean) or EITHER.search(clean):
         return "question"
     if STATEMENT.search(clean) or VERBLESS.search(clean):
         return "statement"
