@@ -112,7 +112,7 @@ class SttConfig(_Section):
     """A model name from the manifest or a path to a CTranslate2 Whisper folder."""
     compute_type: str = "int8"
     language: str | None = "en"
-    beam_size: int = Field(3, ge=1, le=10)
+    beam_size: int = Field(1, ge=1, le=10)
     threads: int = Field(2, ge=1, le=64)
     bias_prompt: bool = True
     """Prompt Whisper with the names of the known devices and rooms."""
