@@ -100,3 +100,4 @@ def test_a_room_with_an_unknown_thing_is_no_paraphrase() -> None:
 
     assert vague("bedroom lights") and vague("bedroom")
     assert not vague("bedroom farm") and not vague("bedroom heater")
+    assert vague("up the bedroom for the night")  # more than a name: the LLM's

@@ -106,6 +106,7 @@ _KIND_WORDS: dict[str, Domain] = {
 _FILLER = frozenset(
     {"the", "a", "my", "in", "of", "on", "all", "and", "at", "to", "for"}
 )
+_PARTICLES = frozenset({"up", "down", "off", "out", "it", "them", "this", "that"})
 _ROOM_KINDS = {**_KIND_WORDS, "heater": Domain.CLIMATE, "radiator": Domain.CLIMATE,
                "blind": Domain.COVER, "switch": Domain.SWITCH}  # fmt: skip
 """Words for a kind of device after a room's name ("the bedroom radiator")."""
@@ -228,6 +229,8 @@ class LlmUnderstanding:
             known = {stem(w) for e in room for w in name_of(e).split()}
             kinds = {e.domain for e in room}
             rest = [w for w in name.split() if w not in rooms and w not in _FILLER]
+            if len(rest) > 2 or _PARTICLES & set(rest):  # "up the garage for the night"
+                return True  # more than a name: the LLM reads it
             return all(_ROOM_KINDS.get(w) in kinds or stem(w) in known for w in rest)
         return any(mentions(name, name_of(e)) for e in room)
 
