@@ -71,6 +71,17 @@ def test_without_sentence_lag_the_two_seconds_decide() -> None:
     assert len(whisper.lengths) == 1
 
 
+class Verdicts:
+    """The whole sentence's verdicts, in turn; the audio each was asked about."""
+
+    def __init__(self, *answers: bool) -> None:
+        self.answers, self.heard = list(answers), list[bytes]()
+
+    def __call__(self, audio: bytes) -> bool:
+        self.heard.append(audio)
+        return self.answers.pop(0)
+
+
 class DoubtfulWake(LoudWake):
     """The loud chunk is a wake word in doubt, decided by ``verdict``."""
 
@@ -86,17 +97,13 @@ class DoubtfulWake(LoudWake):
 
 async def test_a_doubtful_wake_word_the_sentence_rejects_is_no_wake_word() -> None:
     events: list[PipelineEvent] = []
-    publisher, heard = Recorder(), list[bytes]()
-
-    def reject(audio: bytes) -> bool:
-        heard.append(audio)
-        return False
-
+    publisher, verdicts = Recorder(), Verdicts(False)
     pipeline = _pipeline(FakeStt(), events, publisher)
-    pipeline.wake = DoubtfulWake(reject)
+    pipeline.wake = DoubtfulWake(verdicts)
     result = await pipeline.run_audio(_audio())
     assert result.wake_word is None and result.transcript is None
     assert events == [] and publisher.published == []  # no tone, no state, nothing
+    heard = verdicts.heard
     assert len(heard) == 1 and len(heard[0]) >= SAMPLE_RATE * 2  # the command
 
 
@@ -104,7 +111,7 @@ async def test_a_doubtful_wake_word_the_sentence_confirms_acts() -> None:
     events: list[PipelineEvent] = []
     publisher = Recorder()
     pipeline = _pipeline(FakeStt(), events, publisher)
-    pipeline.wake = DoubtfulWake(lambda audio: True)
+    pipeline.wake = DoubtfulWake(Verdicts(True))
     result = await pipeline.run_audio(_audio())
     kinds = [e.type for e in events]
     assert kinds[:3] == [EventType.WAKE_END, EventType.VAD_START, EventType.VAD_END]
@@ -117,8 +124,7 @@ async def test_after_a_rejected_sentence_the_wake_word_still_works() -> None:
     events: list[PipelineEvent] = []
     publisher = Recorder()
     pipeline = _pipeline(FakeStt(), events, publisher)
-    verdicts = iter([False, True])
-    pipeline.wake = DoubtfulWake(lambda audio: next(verdicts))
+    pipeline.wake = DoubtfulWake(Verdicts(False, True))
     silence = np.zeros(SAMPLE_RATE, "<i2").tobytes()
     result = await pipeline.run_audio(_audio() + silence + _audio())
     assert result.wake_word == "fake"
@@ -145,16 +151,11 @@ class LaterSure(DoubtfulWake):
 
 async def test_a_sure_wake_word_while_in_doubt_takes_over() -> None:
     events: list[PipelineEvent] = []
-    publisher, asked = Recorder(), list[bytes]()
-
-    def never(audio: bytes) -> bool:
-        asked.append(audio)
-        return False
-
+    publisher, verdicts = Recorder(), Verdicts(False)
     pipeline = _pipeline(FakeStt(), events, publisher)
-    pipeline.wake = LaterSure(never)
+    pipeline.wake = LaterSure(verdicts)
     result = await pipeline.run_audio(_audio())
-    assert asked == []  # the sure one decided; the doubt was never checked
+    assert verdicts.heard == []  # the sure one decided; the doubt was never checked
     assert events[0].type == EventType.WAKE_END and "late" not in events[0].data
     assert result.wake_word == "fake"
     assert [(c.topic, c.payload) for c in publisher.published] == [("lamp/set", "ON")]
