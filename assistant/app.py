@@ -114,12 +114,6 @@ def llm_from_config(
     )
 
 
-def wake_phrase(model: str) -> str:
-    """The wake phrase as written: "Hey Jarvis." for hey_jarvis."""
-    words = Path(model).stem.split("_v0")[0].replace("_", " ").split()
-    return " ".join(w.capitalize() for w in words) + "."
-
-
 def wake_words(model: str) -> tuple[str, ...]:
     """Words of the wake phrase, dropped when Whisper hears them before the command."""
     words = Path(model).stem.split("_v0")[0].replace("_", " ").split()
@@ -172,7 +166,7 @@ async def build_assistant(
     if audio:
         from .stt import FasterWhisperTranscriber
         from .vad import Endpointer, SileroSpeechProbability, SpeechSegmenter
-        from .wake import wake_detector
+        from .wake import wake_detector, wake_phrase
 
         wake = await asyncio.to_thread(wake_detector, cfg.wake, store)
         stt = await asyncio.to_thread(

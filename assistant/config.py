@@ -65,8 +65,10 @@ class WakeConfig(_Section):
     split of tests/corpus, where no near miss reached 0.25)."""
     refractory_seconds: float = Field(2.0, ge=0.0, le=60.0)
     """After a detection, ignore the wake word for this long."""
-    preroll_seconds: float = Field(0.0, ge=0.0, le=2.0)
-    """Audio kept before the detection point, so a quick command is not clipped."""
+    preroll_seconds: float = Field(1.5, ge=0.0, le=2.0)
+    """Audio kept before the detection point (the wake phrase), given to
+    speech-to-text as what the command opens with, so that its first word is not
+    clipped; 0: the command starts at the detection."""
     micro_model: str = "auto"
     """A second wake word model beside openWakeWord: a pymicro-wakeword built-in
     (hey_jarvis, alexa, hey_mycroft, okay_nabu); "auto" takes the one with the same

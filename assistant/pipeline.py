@@ -8,6 +8,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,7 +25,7 @@ from .intent.decision import Decision
 from .stt import Transcriber
 from .tts import Synthesizer
 from .vad import Endpointer, SegmentState
-from .wake import Detection, WakeDetector
+from .wake import Detection, WakeDetector, wake_phrase
 
 if TYPE_CHECKING:
     from .llm.understand import LlmUnderstanding
@@ -200,6 +201,8 @@ class Pipeline:
             # the preroll, and what came after an unsure detection while it was checked
             since = heard.timestamp_ms - keep_ms
             prefix = [c for c in (*preroll, chunk) if c.timestamp_ms >= since]
+            if heard.name == "listen":  # asked to listen: nothing before counts
+                prefix = []
             result = await self._command(heard, prefix, source, _ms(start))
             if result is not None:
                 return result
@@ -256,7 +259,13 @@ class Pipeline:
         doubt = detection.confirm
         result = RunResult(wake_word=detection.name)
         result.timings_ms["wake"] = wake_ms
+        prefix = list(prefix)
         audio = bytearray(b"".join(c.audio for c in prefix))
+        lead = self._lead(detection, bool(audio))
+        # the sentence check has the audio up to the detection already
+        before = sum(
+            len(c.audio) for c in prefix if c.timestamp_ms < detection.timestamp_ms
+        )
         endpointer.reset()
         seg = endpointer.segmenter
         seg.start_timeout_seconds = start_timeout or self._vad_cfg.start_timeout_seconds
@@ -280,7 +289,9 @@ class Pipeline:
         if doubt is not None:
             start = time.perf_counter()
             try:
-                confirmed = ended and await asyncio.to_thread(doubt, bytes(audio))
+                confirmed = ended and await asyncio.to_thread(
+                    doubt, bytes(audio[before:])
+                )
             except AssistantError as err:
                 _LOGGER.warning("Wake word not checked (%s): ignored", err)
                 confirmed = False
@@ -303,7 +314,9 @@ class Pipeline:
         start = time.perf_counter()
         try:
             prompt = self._prompt() if self._prompt else None
-            hearing = await asyncio.to_thread(stt.hear, bytes(audio), prompt)
+            hearing = await asyncio.to_thread(
+                partial(stt.hear, bytes(audio), prompt, lead=lead)
+            )
         except AssistantError as err:
             return self._failed(result, err)
         result.timings_ms["stt"] = _ms(start)
@@ -316,6 +329,14 @@ class Pipeline:
         )
         await self._speak(result)
         return result
+
+    def _lead(self, detection: Detection, prefixed: bool) -> str:
+        """The wake phrase, when the audio given to speech-to-text starts with it
+        (``preroll_seconds`` kept before a wake word): Whisper is told so, and
+        hears the command's first word with the sound before it."""
+        if not prefixed or self._wake_cfg.preroll_seconds <= 0:
+            return ""
+        return wake_phrase(self._wake_cfg.model).rstrip(".") + ","
 
     async def _understand_and_act(
         self,

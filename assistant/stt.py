@@ -41,8 +41,11 @@ _PROMPT_TOKENS = 200
 class Transcriber(Protocol):
     def transcribe(self, audio: bytes, prompt: str | None = None) -> str: ...
 
-    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing:
-        """The transcript with word probabilities and Whisper's own confidence."""
+    def hear(
+        self, audio: bytes, prompt: str | None = None, *, lead: str = ""
+    ) -> Hearing:
+        """The transcript with word probabilities and Whisper's own confidence;
+        ``lead`` is what the audio starts with (the wake phrase), not returned."""
         ...
 
 
@@ -111,24 +114,49 @@ class FasterWhisperTranscriber:
         needed = max(_MIN_FRAMES, samples // _HOP + _MARGIN_FRAMES)
         return min(_MAX_FRAMES, -(-needed // 100) * 100)
 
-    def _prompt(self, prompt: str | None) -> list[int]:
+    def _prompt(self, prompt: str | None, lead: str = "") -> list[int]:
         tokens: list[int] = []
         if prompt:
             encoded = self._tokenizer.encode(" " + prompt.strip())[-_PROMPT_TOKENS:]
             tokens = [self._tokenizer.sot_prev, *encoded]
-        return [*tokens, *self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+        return [*tokens, *self._start(lead)]
+
+    def _start(self, lead: str) -> list[int]:
+        """The decoder's first tokens: with ``lead``, the words the audio is known
+        to start with are forced (CTranslate2 continues after its prompt)."""
+        start = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+        if lead.strip():
+            start += self._tokenizer.encode(" " + lead.strip())
+        return start
+
+    def _led(self, prompt_tokens: list[int]) -> int:
+        """How many forced lead tokens follow ``no_timestamps`` in the prompt."""
+        start = prompt_tokens.index(self._tokenizer.no_timestamps) + 1
+        return len(prompt_tokens) - start
 
     def transcribe(self, audio: bytes, prompt: str | None = None) -> str:
         """Transcribe 16 kHz mono int16 PCM; ``prompt`` biases toward known words."""
         return self.hear(audio, prompt, words=False).text
 
     def hear(
-        self, audio: bytes, prompt: str | None = None, *, words: bool = True
+        self,
+        audio: bytes,
+        prompt: str | None = None,
+        *,
+        lead: str = "",
+        words: bool = True,
     ) -> Hearing:
         """The transcript, with each word's probability (CTranslate2's alignment
         pass over the decoded tokens, as faster-whisper computes it for
         ``word_timestamps``), the mean log-probability and the no-speech
-        probability."""
+        probability.
+
+        ``lead``: the words the audio opens with (the wake phrase before a
+        command). They are forced as the decoder's first tokens, so that the
+        command's first word is heard with the sound before it rather than cut
+        at the wake word ("Jarvis, is the…" lost its "is"), and they are not
+        part of the transcript. Scores of other transcripts (``Hearing.score``)
+        are taken after them too."""
         samples = to_float32(audio)
         seconds = len(samples) / SAMPLE_RATE
         frames = self._frames_for(len(samples))
@@ -137,7 +165,7 @@ class FasterWhisperTranscriber:
         try:
             features = self._model.feature_extractor(window)[:, :frames]
             encoded = self._model.encode(features)
-            prompt_tokens = self._prompt(prompt)
+            prompt_tokens = self._prompt(prompt, lead)
             budget = min(_MAX_TOKENS, 8 + int(_TOKENS_PER_SECOND * seconds))
             result: Any = self._model.model.generate(
                 encoded,
@@ -150,16 +178,20 @@ class FasterWhisperTranscriber:
                 return_no_speech_prob=True,
                 return_logits_vocab=words and self._beam_size == 1,
             )[0]
-            tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
+            led = self._led(prompt_tokens)  # the result starts with the lead
+            ids = result.sequences_ids[0][led:]
+            tokens = [t for t in ids if t < self._tokenizer.eot]
             probs: tuple[tuple[str, float], ...] = ()
             if words and tokens and self._beam_size == 1:
-                probs = self._words(tokens, self._token_probs(tokens, result.logits[0]))
+                logits = result.logits[0][led:]
+                probs = self._words(tokens, self._token_probs(tokens, logits))
             elif words and tokens:
                 probs = self._word_probs(encoded, tokens, frames)
         except Exception as err:
             _LOGGER.exception("Transcription failed")
             raise SttError("stt-failed", f"transcription failed: {err}") from err
         text = drop_repetition(self._tokenizer.decode(tokens).strip())
+        text = text[:1].upper() + text[1:]  # after a lead, it starts in lower case
         avg_logprob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
         _LOGGER.debug(
             "Transcribed %.2f s (window %d frames): %r, avg log-prob %.2f, words %s",
@@ -175,10 +207,12 @@ class FasterWhisperTranscriber:
             avg_logprob,
             float(result.no_speech_prob),
             more=more,
-            score=partial(self._score, encoded, frames),
+            score=partial(self._score, encoded, frames, self._start(lead)),
         )
 
-    def _score(self, encoded: Any, frames: int, texts: Sequence[str]) -> list[float]:
+    def _score(
+        self, encoded: Any, frames: int, start: list[int], texts: Sequence[str]
+    ) -> list[float]:
         """How likely each of ``texts`` is as the transcript of the audio already
         encoded: the sum of its tokens' log-probabilities, from one batched
         forced-decoding pass (CTranslate2's alignment), as closed-vocabulary
@@ -188,7 +222,6 @@ class FasterWhisperTranscriber:
         import ctranslate2
 
         tokens = [self._tokenizer.encode(" " + text.strip()) for text in texts]
-        start = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
         one = np.asarray(encoded)
         scores: list[float] = []
         for at in range(0, len(tokens), _SCORE_BATCH):
@@ -232,8 +265,9 @@ class FasterWhisperTranscriber:
             return ()
         found: list[Hearing] = []
         seen = {normalize(heard)}  # punctuation and case make no new reading
+        led = self._led(prompt_tokens)
         for ids, score in zip(result.sequences_ids, result.scores, strict=False):
-            tokens = [t for t in ids if t < self._tokenizer.eot]
+            tokens = [t for t in ids[led:] if t < self._tokenizer.eot]
             text = drop_repetition(self._tokenizer.decode(tokens).strip())
             if not tokens or normalize(text) in seen:
                 continue

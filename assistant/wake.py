@@ -41,6 +41,12 @@ class Detection:
     counts only if this accepts its audio (``wake_check``)."""
 
 
+def wake_phrase(model: str) -> str:
+    """The wake phrase as written: "Hey Jarvis." for hey_jarvis."""
+    words = Path(model).stem.split("_v0")[0].replace("_", " ").split()
+    return " ".join(w.capitalize() for w in words) + "."
+
+
 def _detected(
     name: str, score: float, threshold: float, chunk: AudioChunk, check: float = 0.0
 ) -> Detection | None:

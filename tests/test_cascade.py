@@ -118,6 +118,20 @@ def test_questions_never_publish(tmp_path: Path, said: str) -> None:
     assert "porch light" in decision.response.speech.lower()
 
 
+@pytest.mark.parametrize(
+    ("said", "acts"),
+    [("turn on the kitchen light off please", False),  # "turn the … off", misheard
+     ("turn off the kitchen light on", False),
+     ("turn the kitchen light on please", True),
+     ("turn the kitchen light off now", True)],
+)  # fmt: skip
+def test_both_ways_is_asked(tmp_path: Path, said: str, acts: bool) -> None:
+    cascade, _ = _cascade(tmp_path)
+    decision = cascade.decide(said)
+    assert decision.asking is not acts, decision.response.speech
+    assert decision.response.commands  # held until "yes" when asked
+
+
 def test_unsure_opposite_is_asked_then_yes_acts(tmp_path: Path) -> None:
     cascade, _ = _cascade(tmp_path)
     hearing = Hearing("turn off the kitchen light",

@@ -46,6 +46,7 @@ class EnergyEndpointer:
 class FakeStt:
     def __init__(self, text: str = "turn on the lamp", fail: bool = False) -> None:
         self.text, self.fail, self.audio = text, fail, b""
+        self.lead: str | None = None
 
     def transcribe(self, audio: bytes, prompt: str | None = None) -> str:
         if self.fail:
@@ -53,7 +54,10 @@ class FakeStt:
         self.audio = audio
         return self.text
 
-    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing:
+    def hear(
+        self, audio: bytes, prompt: str | None = None, *, lead: str = ""
+    ) -> Hearing:
+        self.lead = lead
         return Hearing(self.transcribe(audio, prompt))
 
 
@@ -127,7 +131,8 @@ def _audio(speech_seconds: float = 1.0) -> bytes:
 async def test_events_in_order_and_command_published() -> None:
     events: list[PipelineEvent] = []
     publisher, stt = Recorder(), FakeStt()
-    result = await _pipeline(stt, events, publisher).run_audio(_audio())
+    pipeline = _pipeline(stt, events, publisher, preroll_seconds=0.0)
+    result = await pipeline.run_audio(_audio())
     assert [e.type for e in events] == [
         EventType.WAKE_END,
         EventType.VAD_START,
@@ -143,6 +148,7 @@ async def test_events_in_order_and_command_published() -> None:
     assert result.reply_rate == 22050 and len(result.reply_audio) == 4410
     # only audio after the wake word went to STT (pre-roll 0): no wake samples in it
     assert 1000 not in set(np.frombuffer(stt.audio, "<i2")[:1280].tolist())
+    assert stt.lead == ""  # nor is Whisper told it starts with the wake phrase
     wait = result.timings_ms["endpoint_wait"]
     assert 300 <= wait < 400
     assert result.timings_ms["total_after_speech_end"] >= wait
@@ -152,6 +158,8 @@ async def test_preroll_keeps_audio_from_before_the_detection() -> None:
     stt = FakeStt()
     await _pipeline(stt, [], Recorder(), preroll_seconds=0.5).run_audio(_audio())
     assert len(stt.audio) > (SAMPLE_RATE * 1.0 + 5 * 1280) * 2 * 0.9
+    assert 1000 in set(np.frombuffer(stt.audio, "<i2").tolist())  # the wake word
+    assert stt.lead == "Hey Jarvis,"  # Whisper hears the command after it
 
 
 async def test_no_wake_word_does_nothing() -> None:

@@ -119,6 +119,28 @@ def test_transcribes_a_command(store: ModelStore, speech: dict[str, Path]) -> No
             assert re.sub(r"[^a-z ]", "", text.lower()) == expected
 
 
+def test_hears_the_command_after_the_wake_phrase(
+    store: ModelStore, speech: dict[str, Path]
+) -> None:
+    """The whole recording, wake phrase first, with Whisper told how it opens:
+    the transcript is what it hears after the phrase, first word included."""
+    from assistant.stt import FasterWhisperTranscriber
+
+    stt = FasterWhisperTranscriber.from_config(load_config().stt, store)
+    checked = 0
+    for utterance in UTTERANCES:
+        if utterance.voice == "piper" and utterance.wake and not utterance.noise_db:
+            audio = read_wav(speech[utterance.name])
+            whole = stt.hear(audio).text
+            assert whole.startswith("Hey Jarvis, ")
+            hearing = stt.hear(audio, lead="Hey Jarvis,")
+            rest = whole.removeprefix("Hey Jarvis, ")
+            assert hearing.text == rest[:1].upper() + rest[1:]
+            assert hearing.words[0][0] == rest.split()[0].lower()
+            checked += 1
+    assert checked >= 3
+
+
 def test_hears_words_with_probabilities_and_next_best_transcripts(
     store: ModelStore, speech: dict[str, Path]
 ) -> None:

@@ -38,7 +38,9 @@ class FakeWhisper:
     def __init__(self, text: str, lag: float) -> None:
         self.text, self.lag, self.heard = text, lag, 0
 
-    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing:
+    def hear(
+        self, audio: bytes, prompt: str | None = None, *, lead: str = ""
+    ) -> Hearing:
         self.heard += 1
 
         def score(texts: Sequence[str]) -> list[float]:

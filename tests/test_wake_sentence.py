@@ -29,7 +29,9 @@ class TwoWhispers:
         self.short, self.long, self.lag = short, long, lag
         self.lengths: list[int] = []
 
-    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing:
+    def hear(
+        self, audio: bytes, prompt: str | None = None, *, lead: str = ""
+    ) -> Hearing:
         self.lengths.append(len(audio))
         text = self.short if len(audio) <= 2 * SAMPLE_RATE * 2 else self.long
 

@@ -113,6 +113,31 @@ def contradicts(words: set[str], reading: Intent, *, any_action: bool = False) -
     )
 
 
+def both_ways(clean: str, reading: Intent) -> str | None:
+    """A word of the opposite action in a sentence read as ``reading``: "turn on
+    the bedside lamp off" (heard for "turn the bedside lamp off") or "lock … unlock".
+    On and off count only as the last word (before "please", "now"): elsewhere
+    they are prepositions ("the light on the desk"). Such a sentence is asked,
+    never acted on."""
+    if reading.name not in POLAR_INTENTS:
+        return None
+    own = set(POLAR_INTENTS[reading.name])
+    others = {w for n, ws in POLAR_INTENTS.items() if n != reading.name for w in ws}
+    for domain in {entity_id.partition(".")[0] for entity_id in reading.entity_ids}:
+        others -= set(_SAME_AS.get((domain, reading.name), ()))
+    others -= own | {"of"}
+    words = clean.split()
+    while words and words[-1] in _FILLER:
+        words.pop()
+    particles = {"on", "off"}
+    found = [w for w in words if w in others - particles]
+    if words and words[-1] in others & particles:
+        found.append(words[-1])
+    return found[0] if found else None
+
+
+_FILLER = frozenset({"please", "now", "thanks", "again", "too", "then"})
+
 _SAME_AS = {
     ("lock", "HassUnlock"): ("off", "of"), ("lock", "HassLock"): ("on",),
     ("cover", "HassOpen"): ("on",), ("cover", "HassClose"): ("off", "of"),

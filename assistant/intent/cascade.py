@@ -30,7 +30,7 @@ from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize, resolved
 from .acoustic import by_sound, opposite_by_sound, plainly, sound_disagrees
-from .alternatives import opposite_heard, read_alternatives, same_action
+from .alternatives import both_ways, opposite_heard, read_alternatives, same_action
 from .decision import Decision, Thresholds
 from .memory import Memory
 from .rules import HassilRecognizer
@@ -416,7 +416,7 @@ class Cascade:
         decision = Decision(response, intent, path, confidence=confidence)
         if not _publishes(response) and not response.confirm:
             return decision  # an answer, a refusal, a timer: nothing to undo
-        unsure = unsure_word(intent, hearing, th.word)
+        unsure = both_ways(clean, intent) or unsure_word(intent, hearing, th.word)
         if not unsure and hearing is not None and not response.confirm:
             unsure = (
                 opposite_by_sound(intent, hearing, th.names.opposite)
