@@ -286,6 +286,8 @@ def thresholds(cfg: Config) -> Thresholds:
             ask_margin=cfg.intent.name_ask_margin,
             frame_lag=cfg.intent.frame_lag,
             frame_margin=cfg.intent.frame_margin,
+            foreign=cfg.intent.foreign_margin,
+            foreign_ask=cfg.intent.foreign_ask_margin,
             opposite=cfg.intent.opposite_margin,
         ),
     )

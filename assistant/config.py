@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from .config_lines import by_line, line_of, syntax_problem
 from .errors import ConfigError
 from .skill_config import SkillConfig, SlotList
 
@@ -158,6 +159,12 @@ class IntentConfig(_Section):
     answered, or asked back when a command."""
     frame_margin: float = Field(3.0, ge=0.0)
     """It must be this much likelier than any sentence doing something else."""
+    foreign_margin: float = Field(3.0, ge=0.0)
+    """A command naming the home's device is refused by name when the audio finds
+    a room or thing the home lacks in its place ("bathroom" for "bedroom") this
+    much likelier (nats), without Whisper's prompt of the home's names."""
+    foreign_ask_margin: float = Field(1.0, ge=0.0)
+    """It is asked back when that sentence is at most this much less likely."""
     opposite_margin: float = Field(2.0, ge=0.0)
     """A command opening with its on/off, open/close or lock/unlock word is asked
     back unless the audio finds the opposite word this much less likely (nats)."""
@@ -368,40 +375,9 @@ def _format_problem(path: Path, first: Any, text: str = "") -> str:
     value = first.get("input")
     shown = f" (got {value!r})" if not isinstance(value, dict) else ""
     message = str(first["msg"]).removeprefix("Value error, ")
-    line = _line_of(text, loc or message)
+    line = line_of(text, loc or message)
     where = f"{path}:{line}" if line else str(path)
     return f"{where}: {loc}: {message}{shown}" if loc else f"{where}: {message}"
-
-
-_TABLE_PATH = re.compile(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?")
-
-
-def _line_of(text: str, loc: str) -> int | None:
-    """The line of ``loc`` in the TOML ``text``: its key inside its table
-    ("wake.threshold", "skills[1].actions"), else the table's header; None when it
-    cannot tell."""
-    match = _TABLE_PATH.match(loc)
-    if not text or match is None:
-        return None
-    name, index, key = match[1], match[2], match[3]
-    lines = text.splitlines()
-    if index is not None:
-        header = re.compile(rf"^\s*\[\[\s*{name}\s*\]\]")
-        starts = [n for n, line in enumerate(lines) if header.match(line)]
-        start = starts[int(index)] if int(index) < len(starts) else None
-    else:
-        header = re.compile(rf"^\s*\[\s*{name}\s*[\].]")
-        start = next((n for n, line in enumerate(lines) if header.match(line)), None)
-    if start is None:
-        return None
-    if key:
-        assignment = re.compile(rf"^\s*{key}\s*=")
-        for number in range(start + 1, len(lines)):
-            if lines[number].lstrip().startswith("["):
-                break
-            if assignment.match(lines[number]):
-                return number + 1
-    return start + 1
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -413,31 +389,10 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         raise ConfigError("config-missing", f"{path}: no such file") from None
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError("config-syntax", _syntax_problem(path, err)) from None
+        raise ConfigError("config-syntax", syntax_problem(path, err)) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError("config-unreadable", f"{path}: {err}") from None
     return config_from_dict(data, path, text)
-
-
-_AT_LINE = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
-
-
-def _syntax_problem(path: Path, err: tomllib.TOMLDecodeError) -> str:
-    """``file:line: TOML syntax: message (column N)``."""
-    match = _AT_LINE.match(str(err))
-    if match is None:
-        return f"{path}: TOML syntax: {err}"
-    return f"{path}:{match[2]}: TOML syntax: {match[1]} (column {match[3]})"
-
-
-def by_line(problems: list[str], path: Path) -> list[str]:
-    """Problems in the order of their lines in the file (those without one last)."""
-
-    def line(problem: str) -> int:
-        number = problem.removeprefix(f"{path}:").split(":", 1)[0]
-        return int(number) if number.isdigit() else 1 << 30
-
-    return sorted(problems, key=line)
 
 
 def config_problems(path: Path | None = None) -> list[str]:

@@ -251,6 +251,9 @@ TRUST: dict[str, Utterance] = {
     "hey_travis": Utterance("espeak-gb-m3", "Hey Travis."),
     "hey_marvin": Utterance("piper", "Hey Marvin."),
     "activate_fan": Utterance("piper", "Deactivate the ceiling fan."),
+    # a room the home lacks, and the one it has (tests/test_acoustic_spoken.py)
+    "bathroom_fan": Utterance("piper", "Turn on the bathroom fan."),
+    "bedroom_fan": Utterance("espeak-us", "Turn on the bedroom fan."),
     # a voice whose "Hey Jarvis" Whisper misses on two seconds, not on the sentence
     "jarvis_sentence": Utterance(
         "espeak-us-m7", "Hey Jarvis, make sure the back door is locked."

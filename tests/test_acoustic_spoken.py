@@ -85,3 +85,28 @@ def test_a_first_action_word_heard_wrong_is_asked(
     decision = cascade.decide(wrong.text, wrong)
     assert decision.asking and decision.response.confirm == "Turn on the ceiling fan?"
     assert cascade.decide("no").response.commands == []
+
+
+@pytest.mark.parametrize(("name", "refused"), [("bathroom_fan", True),
+                                               ("bedroom_fan", False)])  # fmt: skip
+def test_a_room_the_home_lacks_is_not_taken_for_its_own(
+    whisper: FasterWhisperTranscriber,
+    speech: dict[str, Path],
+    tmp_path: Path,
+    name: str,
+    refused: bool,
+) -> None:
+    """Written as the home's "Bedroom Fan" (as Whisper's prompt of the home's
+    names may write "bathroom"), the audio of "bathroom fan" is refused by name;
+    that of "bedroom fan" switches the bedroom's ceiling fan on."""
+    heard = _hear(whisper, speech, name)
+    biased = replace(heard, text="Turn on the Bedroom Fan.", words=())
+    cascade, llm = _cascade(tmp_path)
+    decision = cascade.decide(biased.text, biased)
+    sent = [(c.topic, c.payload) for c in decision.response.commands]
+    if refused:
+        assert sent == [] and not decision.asking, decision.response.speech
+        assert "bathroom" in decision.response.speech.lower()
+    else:
+        assert sent == [("t/bedroom/fan/set", "ON")] and not decision.asking
+    assert llm.asked == []

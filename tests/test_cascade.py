@@ -132,6 +132,34 @@ def test_both_ways_is_asked(tmp_path: Path, said: str, acts: bool) -> None:
     assert decision.response.commands  # held until "yes" when asked
 
 
+@pytest.mark.parametrize(
+    ("said", "payload"),
+    [("It's so dark in here. Turn on the kitchen light.", "ON"),
+     ("Time to go, could you open the garage door?", "OPEN"),
+     ("I'm off to bed. Switch off the desk lamp, thanks.", '{"state":"OFF"}')],
+)  # fmt: skip
+def test_one_command_among_talk_acts(tmp_path: Path, said: str, payload: str) -> None:
+    cascade, llm = _cascade(tmp_path)
+    decision = cascade.decide(said)
+    assert decision.path == "clause" and not decision.asking
+    assert [c.payload for c in decision.response.commands][-1:] == [payload]
+    assert not llm.asked
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Turn on the kitchen light. No, wait.",  # taken back
+     "Turn on the kitchen light. Turn off the desk lamp.",  # two commands
+     "Turn on the kitchen light, in the garden.",  # another place
+     "Turn on the kitchen light. The desk lamp."],  # another device
+)  # fmt: skip
+def test_one_command_needs_the_rest_to_be_talk(tmp_path: Path, said: str) -> None:
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    decision = cascade.decide(said)
+    assert decision.path != "clause"
+    assert not decision.response.commands or decision.asking
+
+
 def test_unsure_opposite_is_asked_then_yes_acts(tmp_path: Path) -> None:
     cascade, _ = _cascade(tmp_path)
     hearing = Hearing("turn off the kitchen light",

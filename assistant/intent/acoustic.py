@@ -54,6 +54,12 @@ class AcousticLimits:
     less likely than what was heard is taken: answered, or asked back."""
     frame_margin: float = 3.0
     """It must be this much likelier than any doing something else."""
+    foreign: float = 3.0
+    """A command naming the home's device is refused by name when the audio finds
+    the sentence with a room or thing the home lacks in its place ("bathroom"
+    for "bedroom") this much likelier."""
+    foreign_ask: float = 1.0
+    """It is asked back when that sentence is at most this much less likely."""
     opposite: float = 2.0
     """A command opening with its action word ("Activate the shelf light") is
     asked back unless the sentence with the opposite word ("Deactivate …") is at

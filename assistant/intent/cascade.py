@@ -31,7 +31,9 @@ from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize, resolved
 from .acoustic import by_sound, opposite_by_sound, plainly, sound_disagrees
 from .alternatives import both_ways, opposite_heard, read_alternatives, same_action
+from .clauses import CLAUSE_CONFIDENCE, one_command
 from .decision import Decision, Thresholds
+from .foreign import foreign_rival
 from .memory import Memory
 from .rules import HassilRecognizer
 from .things import Things
@@ -182,7 +184,7 @@ class Cascade:
                 decision = self._settle(chosen, 1.0, "llm", clean, hearing)
                 decision.llm_tokens = tokens
                 return decision
-        return self._understand(clean, hearing)
+        return self._understand(clean, hearing, text)
 
     def _answered(self, question: _Question, said: Answer, clean: str) -> Decision:
         ids = question.intent.entity_ids if question.intent else ()
@@ -204,7 +206,9 @@ class Cascade:
             "conversation",
         )
 
-    def _understand(self, clean: str, hearing: Hearing | None) -> Decision:
+    def _understand(
+        self, clean: str, hearing: Hearing | None, text: str = ""
+    ) -> Decision:
         kind = kind_of(clean, hearing.text if hearing else "")
         learned = self.memory.lookup(clean)
         if learned is not None and learned.accepted:
@@ -214,6 +218,9 @@ class Cascade:
         intent = self.recognizer.recognize_normalized(clean)
         if intent is not None and intent.confidence >= 1.0 and resolved(intent):
             return self._settle(intent, 1.0, "rules", clean, hearing)
+        part = one_command(text, *self._judges[:2], self._things, self._drop)
+        if part is not None:  # "Let some daylight in. Open the kitchen blind."
+            return self._settle(part, CLAUSE_CONFIDENCE, "clause", clean, hearing)
         if intent is None:  # "and the bedroom", "what about the lamp"
             follow = self.session.follow_up(clean)
             if follow is not None:
@@ -423,6 +430,10 @@ class Cascade:
                 if hearing.score is not None
                 else opposite_heard(intent, hearing, self.recognizer, self._drop)
             )
+        rival = foreign_rival(intent, hearing, self.recognizer, th.names, self._drop)
+        if rival is not None and rival.verdict == "refuse":
+            return self._refuse_unknown(rival.phrase, rival.room, intent)
+        unsure = unsure or (rival.phrase if rival else None)
         if unsure:
             _LOGGER.info("Unsure of the word %r: asking", unsure)
         act_at = th.act if act_at is None else act_at

@@ -32,10 +32,10 @@ class Decision:
     response: Response
     intent: Intent | None = None
     path: str = "rules"
-    """Who understood: rules, alternative (a next-best transcript), fuzzy, acoustic
-    (a fuzzy name the audio chose), plain (a device's plainest sentence the audio
-    chose), values (a device and a value only one setting takes), memory,
-    dialogue, llm or conversation."""
+    """Who understood: rules, clause (the rules, in one part of what was said),
+    alternative (a next-best transcript), fuzzy, acoustic (a fuzzy name the audio
+    chose), plain (a device's plainest sentence the audio chose), values (a device
+    and a value only one setting takes), memory, dialogue, llm or conversation."""
     asking: bool = False
     """The reply is a question; the next utterance answers it."""
     confidence: float = 1.0

@@ -240,16 +240,21 @@ class HassilRecognizer:
     def recognize(self, text: str) -> Intent | None:
         return self.recognize_normalized(normalize(text, self._drop_leading))
 
+    def exact(self, clean: str) -> Intent | None:
+        """The sentence rules' reading of ``clean`` as said (confidence 1), or None."""
+        result = recognize_best(
+            clean, self._intents, slot_lists=self._slot_lists, best_slot_name="name"
+        )
+        return None if result is None else self._to_intent(result, clean, {}, 1.0)
+
     def recognize_normalized(self, clean: str) -> Intent | None:
         """Exact match (confidence 1), else the closest fuzzy reading (its name
         similarity, 0 for a name nothing matches), else a skill phrasing."""
         if not clean:
             return None
-        result = recognize_best(
-            clean, self._intents, slot_lists=self._slot_lists, best_slot_name="name"
-        )
-        if result is not None:
-            return self._to_intent(result, clean, {}, 1.0)
+        exact = self.exact(clean)
+        if exact is not None:
+            return exact
         trimmed = self._recognize_trimmed(clean)
         if trimmed is not None:
             return trimmed

@@ -55,6 +55,13 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["rooms"]), frozenset(data["things"])
 
 
+@lru_cache(maxsize=1)
+def lexicon_words() -> tuple[str, ...]:
+    """The rooms and things of one word ("bathroom", "fan")."""
+    rooms, things = _lexicon()
+    return tuple(sorted(w for w in rooms | things if " " not in w))
+
+
 _PHRASE_STOP = {
     "the", "a", "an", "my", "our", "in", "on", "of", "to", "and", "all", "turn",
     "switch", "set", "open", "close", "off", "lock", "unlock", "is", "are", "start",
