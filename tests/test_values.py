@@ -17,7 +17,7 @@ from .test_cascade import _cascade
       {"state": "ON", "color": {"h": 300.0, "s": 100.0}}),
      ("the desk lamp is way too bright, bring it down to 70 percent",
       "Set the desk lamp to 70 percent?", {"state": "ON", "brightness": 178}),
-     ("I want it brighter in here, put the desk lamp on full",
+     ("I want it brighter in here with the desk lamp on full",
       "Set the desk lamp to 100 percent?", {"state": "ON", "brightness": 255})],
 )  # fmt: skip
 def test_a_device_and_a_value_are_asked_then_yes_sets_it(
