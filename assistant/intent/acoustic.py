@@ -30,6 +30,8 @@ _LOGGER = logging.getLogger(__name__)
 
 _DIGIT = re.compile(r"\d")
 
+_FILLER = frozenset({"please", "now", "thanks", "again", "too"})
+"""Words after a name that are no part of it."""
 CANDIDATES = 6
 """Names (or rooms) most like the heard words that the audio is asked about."""
 
@@ -96,10 +98,12 @@ def by_sound(
         return None  # a question is answered only about what was clearly said
     confidence = th.act if verdict.trust == "act" else th.ask
     slot, said = intent.heard[0]
-    heard_words = len(said.removeprefix("the ").split())
+    heard_words = [  # the words that may say something: not "in", "please"
+        w for w in said.removeprefix("the ").split() if len(w) > 2 and w not in _FILLER
+    ]
     name_words = len(str(verdict.intent.slots.get(slot, "")).split())
-    if publishes and heard_words > name_words + 1:
-        confidence = min(confidence, th.ask)  # more words than a slip: asked
+    if publishes and len(heard_words) > name_words:
+        confidence = min(confidence, th.ask)  # a word more ("…light orange"): asked
     if same_action(verdict.intent, intent):  # the sound agrees with the letters
         confidence = max(confidence, intent.confidence)
     elif resolved(intent):  # they disagree: never act on either unasked
