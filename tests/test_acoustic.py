@@ -199,7 +199,8 @@ def test_a_name_with_more_words_than_a_slip_is_asked(tmp_path: Path) -> None:
     ("heard", "mended", "asks"),
     [("Turn on the Dusk Dump Orange.", "Turn on the Desk Lamp.", True),  # a colour
      ("Turn on the Dusk Dump please.", "Turn on the Desk Lamp.", False),
-     ("Turn on the Dusk Dump in.", "Turn on the Desk Lamp.", False)],  # a slip
+     ("Turn on the Dusk Dump in.", "Turn on the Desk Lamp.", False),  # a slip
+     ("Turn on the Kitchen Light Pink.", "Turn on the Kitchen Light.", True)],
 )  # fmt: skip
 def test_a_word_beyond_the_mended_name_is_asked(
     tmp_path: Path, heard: str, mended: str, asks: bool
@@ -209,7 +210,7 @@ def test_a_word_beyond_the_mended_name_is_asked(
     cascade, _ = _cascade(tmp_path)
     hearing = _hearing(heard, {heard: -6.0, mended: -6.5})
     decision = cascade.decide(heard, hearing)
-    assert decision.path == "acoustic" and decision.asking is asks
+    assert decision.path in ("acoustic", "fuzzy") and decision.asking is asks
 
 
 def test_a_misheard_question_about_a_room_is_answered(tmp_path: Path) -> None:

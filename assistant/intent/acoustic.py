@@ -19,7 +19,7 @@ import yaml
 
 from . import Hearing, Intent, resolved
 from .alternatives import contradicts, same_action
-from .wording import POLAR_INTENTS
+from .wording import POLAR_INTENTS, content_words
 
 if TYPE_CHECKING:
     from ..handle import IntentHandler
@@ -30,8 +30,6 @@ _LOGGER = logging.getLogger(__name__)
 
 _DIGIT = re.compile(r"\d")
 
-_FILLER = frozenset({"please", "now", "thanks", "again", "too"})
-"""Words after a name that are no part of it."""
 CANDIDATES = 6
 """Names (or rooms) most like the heard words that the audio is asked about."""
 
@@ -98,16 +96,14 @@ def by_sound(
         return None  # a question is answered only about what was clearly said
     confidence = th.act if verdict.trust == "act" else th.ask
     slot, said = intent.heard[0]
-    heard_words = [  # the words that may say something: not "in", "please"
-        w for w in said.removeprefix("the ").split() if len(w) > 2 and w not in _FILLER
-    ]
+    heard_words = content_words(said.removeprefix("the "))
     name_words = len(str(verdict.intent.slots.get(slot, "")).split())
-    if publishes and len(heard_words) > name_words:
-        confidence = min(confidence, th.ask)  # a word more ("…light orange"): asked
     if same_action(verdict.intent, intent):  # the sound agrees with the letters
         confidence = max(confidence, intent.confidence)
     elif resolved(intent):  # they disagree: never act on either unasked
         confidence = min(confidence, th.ask)
+    if publishes and len(heard_words) > name_words:
+        confidence = min(confidence, th.ask)  # a word more ("…light orange"): asked
     return verdict.intent, confidence
 
 

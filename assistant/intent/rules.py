@@ -18,6 +18,7 @@ from ..devices import Domain, Entity
 from ..skill_config import SlotList
 from . import Intent, normalize
 from .things import Things
+from .wording import content_words
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ _SLIPPED_CONFIDENCE = 0.8
 _CLEAR_LEAD = 15.0
 _LEAD_BONUS = 10.0
 """A fuzzy name this far (0-100) ahead of any other device's gains this much."""
+_MORE_WORDS_SCORE = 85.0
+"""At most this sure of a name heard with a word more than it has: the word may
+say something the name does not (a colour, a place)."""
 _NUMBER_MARK = "9"
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 
@@ -361,6 +365,8 @@ class HassilRecognizer:
         score = float(found[1])
         if not others or score - others[0] >= _CLEAR_LEAD:
             score = min(99.0, score + _LEAD_BONUS)  # no other name comes close
+        if len(content_words(heard)) > len(found[0].split()):
+            score = min(score, _MORE_WORDS_SCORE)  # "kitchen pendant pink": asked
         _LOGGER.debug("Heard %r as %r (score %.0f)", heard, found[0], score)
         return table[found[0]], score
 

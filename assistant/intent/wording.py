@@ -175,3 +175,11 @@ def echo(clean: str) -> str:
     if words[:2] in (["can", "you"], ["could", "you"], ["would", "you"]):
         words = words[2:]
     return " ".join(_OWN.get(w, w) for w in words)
+
+
+_FILLER = frozenset({"please", "now", "thanks", "again", "too"})
+
+
+def content_words(heard: str) -> list[str]:
+    """The words of a heard name that may say something: not "in", "please"."""
+    return [w for w in heard.split() if len(w) > 2 and w not in _FILLER]
