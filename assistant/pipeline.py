@@ -309,7 +309,7 @@ class Pipeline:
             return result
         wait_ms = (seg.position - seg.speech_end) * 1000
         result.timings_ms["endpoint_wait"] = wait_ms
-        self._record(bytes(audio), detection)
+        self._record(bytes(audio[before:]), detection)  # the command, not the wake
 
         start = time.perf_counter()
         try:
