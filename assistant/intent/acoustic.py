@@ -160,7 +160,7 @@ def check_names(
         return None
     slot, said = intent.heard[0]
     said = said.removeprefix("the ").strip()
-    spoken = _span(said, hearing.text)
+    spoken = span_in(said, hearing.text)
     if spoken is None or _DIGIT.search(said):
         return None  # "kitchen blind about 3 quarters": more than a name
     readings: list[tuple[Intent, str]] = []
@@ -236,7 +236,7 @@ def _frames_ranked(
 def _rank_frames(clean: str, hearing: Hearing, recognizer: HassilRecognizer) -> _Ranked:
     readings: list[tuple[Intent, str]] = []
     for spoken, entity_id, domain in recognizer.named_in(clean)[:2]:
-        shown = _span(spoken, hearing.text)
+        shown = span_in(spoken, hearing.text)
         name = spoken.title() if shown and shown.group(0)[:1].isupper() else spoken
         for frame in frames().get(domain, ()):
             found = recognizer.recognize_normalized(
@@ -276,7 +276,7 @@ def _rank(
     return best, lag, margin
 
 
-def _span(said: str, text: str) -> re.Match[str] | None:
+def span_in(said: str, text: str) -> re.Match[str] | None:
     """Where the normalized words ``said`` stand in the transcript as written."""
     words = said.split()
     if not words:

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from . import Hearing, Intent, normalize, resolved
 from .rules import word_similarity
-from .wording import NUMBER, POLAR_INTENTS, kind_of
+from .wording import FILLER, NUMBER, POLAR_INTENTS, kind_of
 
 if TYPE_CHECKING:
     from ..handle import IntentHandler
@@ -127,7 +127,7 @@ def both_ways(clean: str, reading: Intent) -> str | None:
         others -= set(_SAME_AS.get((domain, reading.name), ()))
     others -= own | {"of"}
     words = clean.split()
-    while words and words[-1] in _FILLER:
+    while words and words[-1] in FILLER:
         words.pop()
     particles = {"on", "off"}
     found = [w for w in words if w in others - particles]
@@ -135,8 +135,6 @@ def both_ways(clean: str, reading: Intent) -> str | None:
         found.append(words[-1])
     return found[0] if found else None
 
-
-_FILLER = frozenset({"please", "now", "thanks", "again", "too", "then"})
 
 _SAME_AS = {
     ("lock", "HassUnlock"): ("off", "of"), ("lock", "HassLock"): ("on",),

@@ -40,6 +40,7 @@ from .things import Things
 from .values import read_values
 from .wording import (
     AS_QUESTION,
+    FILLER,
     STATE_AT_END,
     VERBLESS,
     as_question,
@@ -466,7 +467,7 @@ class Cascade:
         self, phrase: str, room: bool, intent: Intent | None
     ) -> Decision:
         words = phrase.removeprefix("the ").split()
-        while words and words[-1] in _TRAILING:  # "the lounge lines please"
+        while words and words[-1] in FILLER:  # "the lounge lines please"
             words.pop()
         phrase = " ".join(words)
         if room:
@@ -483,8 +484,6 @@ class Cascade:
 
 
 _DOUBTFUL = 0.8
-_TRAILING = frozenset({"please", "now", "thanks", "again", "too"})
-"""Words after a name that are no part of it."""
 _ASK_AGAIN_SECONDS = 120.0
 """A "yes" this long after an unanswered question asks it again; later, nothing."""
 _LEARNED = ("llm", "fuzzy", "alternative", "acoustic", "plain", "values")

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Literal
 from rapidfuzz import fuzz
 
 from . import Hearing, Intent, normalize, resolved
+from .acoustic import AcousticLimits, span_in
 from .things import lexicon_words
 
 if TYPE_CHECKING:
-    from .acoustic import AcousticLimits
     from .rules import HassilRecognizer
 
 _LOGGER = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def _home_reading(
         if value is None:
             continue
         said = str(heard.get(slot, value)).removeprefix("the ").strip()
-        found = _span(said, text)
+        found = span_in(normalize(said), text)
         if found is None:
             continue
         name = str(value) if slot in heard else found.group(0)
@@ -129,14 +129,6 @@ def _home_reading(
                  for s, e, k, h in spans]  # fmt: skip
         spans.append((found.start(), found.start() + len(name), slot, found.group(0)))
     return (text if spans else None), spans
-
-
-def _span(said: str, text: str) -> re.Match[str] | None:
-    words = normalize(said).split()
-    if not words:
-        return None
-    pattern = r"\W+".join(re.escape(w) for w in words)
-    return re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
 
 
 def _words(phrase: str) -> list[tuple[int, str]]:

@@ -177,9 +177,10 @@ def echo(clean: str) -> str:
     return " ".join(_OWN.get(w, w) for w in words)
 
 
-_FILLER = frozenset({"please", "now", "thanks", "again", "too"})
+FILLER = frozenset({"please", "now", "thanks", "again", "too", "then"})
+"""Words after a name or a command that say nothing of it."""
 
 
 def content_words(heard: str) -> list[str]:
     """The words of a heard name that may say something: not "in", "please"."""
-    return [w for w in heard.split() if len(w) > 2 and w not in _FILLER]
+    return [w for w in heard.split() if len(w) > 2 and w not in FILLER]
