@@ -39,7 +39,7 @@ BENCH_COMMANDS: tuple[tuple[str, str | None, str | None], ...] = (
     ),
     ("is the front door locked", None, None),
     # paraphrases the rules do not know: the LLM path (any payload when None)
-    ("it's too dark in the kitchen", "home/kitchen/light/set", "ON"),
+    ("the kitchen could do with some light", "home/kitchen/light/set", "ON"),
     ("nobody is watching the television", "home/living_room/tv/set", "OFF"),
     ("shut the garage for the night", "home/garage/door/set", "CLOSE"),
     (

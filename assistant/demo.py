@@ -24,7 +24,7 @@ DEMO_COMMANDS = (
     "Hey Jarvis, open the garage door.",
     "Hey Jarvis, yes please.",
     "Hey Jarvis, set the living room thermostat to 22 degrees.",
-    "Hey Jarvis, turn off the TV.",
+    "Hey Jarvis, nobody is watching the television.",
     "Hey Jarvis, is the garage door open?",
     "Hey Jarvis, what is the temperature in the bathroom?",
     "Hey Jarvis, make the hallway light blue.",

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.intent import Hearing
+from assistant.intent.refusal import as_heard_thing
+from assistant.intent.things import Things
+from assistant.llm.understand import Understanding
 
 from .test_cascade import _cascade
 
@@ -232,3 +235,60 @@ def test_an_llm_action_the_sound_speaks_against_is_asked(tmp_path: Path) -> None
     decision = cascade.decide(heard, hearing)
     assert llm.asked and decision.path == "llm"
     assert decision.asking and decision.response.confirm == "Turn on the porch light?"
+
+
+def test_a_room_and_a_kind_the_sound_says_is_a_name(tmp_path: Path) -> None:
+    """ "The office lamp" is the desk lamp in the office: written "Orphis Lamp",
+    the audio picks it among the home's names and its rooms with their kinds."""
+    cascade, _ = _cascade(tmp_path)
+    heard = "Turn on the Orphis Lamp."
+    hearing = _hearing(heard, {heard: -6.0, "Turn on the Office Lamp.": -7.0})
+    decision = cascade.decide(heard, hearing)
+    assert decision.path == "acoustic" and not decision.asking
+    assert [c.topic for c in decision.response.commands] == [
+        "zigbee2mqtt/desk_lamp/set"
+    ]
+
+
+def test_a_reading_the_home_cannot_do_is_no_candidate(tmp_path: Path) -> None:
+    """ "Open the kitchen light", however likely the audio finds it, is no reading
+    of "Open the Kitchen Lines": a light does not open."""
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    heard = "Open the Kitchen Lines."
+    hearing = _hearing(heard, {heard: -6.0, "Open the Kitchen Light.": -6.5})
+    decision = cascade.decide(heard, hearing)
+    assert decision.path != "acoustic", decision
+    assert decision.response.commands == []
+
+
+@pytest.mark.parametrize(
+    ("heard", "scores", "says"),
+    [("Turn on the Hot Turb.", {"Turn on the Hot Tub.": -6.5}, "hot tub"),
+     ("Turn on the Hot Turb.", {}, "hot turb"),  # the audio says nothing else
+     ("Start the Gloshing Machine.", {"Start the Washing Machine.": -7.0},
+      "start the washing machine"),
+     ("Set timer.", {"Set camera.": -5.0}, "set timer")],  # no thing named
+)  # fmt: skip
+def test_a_refusal_names_what_the_sound_says(
+    tmp_path: Path, heard: str, scores: dict[str, float], says: str
+) -> None:
+    cascade, llm = _cascade(tmp_path)
+    llm.understand = lambda text, only=(): Understanding()  # type: ignore[method-assign]
+    decision = cascade.decide(heard, _hearing(heard, {heard: -6.0, **scores}))
+    assert decision.response.commands == [] and not decision.asking
+    assert says in decision.response.speech.lower(), decision.response.speech
+
+
+@pytest.mark.parametrize(
+    ("phrase", "heard", "mended"),
+    [("garage lines", "Open the Garage Lines.", "garage lights"),  # no light there
+     ("kitchen lines", "Open the Kitchen Lines.", "kitchen lines")],  # it has one
+)  # fmt: skip
+def test_a_refusal_never_names_what_the_home_has(
+    tmp_path: Path, phrase: str, heard: str, mended: str
+) -> None:
+    cascade, _ = _cascade(tmp_path)
+    things = Things(cascade.handler.registry.entities())
+    said = heard.replace("Lines", "Lights")
+    hearing = _hearing(heard, {heard: -6.0, said: -5.0})
+    assert as_heard_thing(phrase, hearing, things) == mended

@@ -110,3 +110,18 @@ def test_a_room_the_home_lacks_is_not_taken_for_its_own(
     else:
         assert sent == [("t/bedroom/fan/set", "ON")] and not decision.asking
     assert llm.asked == []
+
+
+def test_a_refusal_names_the_thing_the_audio_says(
+    whisper: FasterWhisperTranscriber, speech: dict[str, Path], tmp_path: Path
+) -> None:
+    """ "Garden sprinkler" written as "Garden String Clear" (a home without one):
+    refused, naming the garden sprinkler, not the words Whisper wrote."""
+    heard = _hear(whisper, speech, "sprinkler")
+    misheard = replace(heard, text="Hey Jarvis, turn on the Garden String Clear.")
+    cascade, llm = _cascade(tmp_path)
+    decision = cascade.decide(misheard.text, misheard)
+    speech_said = decision.response.speech.lower()
+    assert decision.response.commands == [] and not decision.asking
+    assert "garden sprinkler" in speech_said and "string" not in speech_said
+    assert llm.asked == []

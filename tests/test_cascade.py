@@ -100,6 +100,35 @@ def test_unknown_things_are_refused_by_name(tmp_path: Path, said: str) -> None:
     assert llm.asked == []
 
 
+@pytest.mark.parametrize(
+    ("said", "topic"),
+    [("it's too dark in the kitchen", "t/kitchen/light/set"),
+     ("the office is getting dark", "zigbee2mqtt/desk_lamp/set"),
+     ("I can't see a thing in the kitchen", "t/kitchen/light/set")],
+)  # fmt: skip
+def test_darkness_in_a_room_turns_on_its_lights(
+    tmp_path: Path, said: str, topic: str
+) -> None:
+    cascade, llm = _cascade(tmp_path)
+    decision = cascade.decide(said)
+    assert [c.topic for c in decision.response.commands] == [topic]
+    assert not decision.asking and llm.asked == []
+
+
+def test_darkness_where_no_light_is_refused(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    decision = cascade.decide("it's too dark in the garage")
+    assert not decision.response.commands and not decision.asking
+    assert "lights in the garage" in decision.response.speech
+
+
+def test_another_word_for_a_device_is_no_unknown_thing(tmp_path: Path) -> None:
+    """"The television" for a device called TV: left to the LLM, not refused."""
+    cascade, llm = _cascade(tmp_path)
+    cascade.decide("nobody is watching the television")
+    assert llm.asked == ["nobody is watching the television"]
+
+
 def test_a_refused_name_leaves_out_the_words_after_it(tmp_path: Path) -> None:
     cascade, _ = _cascade(tmp_path)
     decision = cascade.decide("turn on the garden sprinkler now please")
@@ -109,8 +138,10 @@ def test_a_refused_name_leaves_out_the_words_after_it(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "said",
-    ["is the porch light on", "there's the porch light on", "the porch light is on"],
-)
+    ["is the porch light on", "there's the porch light on", "the porch light is on",
+     "and the porch light is on then", "so the porch light is off",
+     "is the torch light off"],
+)  # fmt: skip
 def test_questions_never_publish(tmp_path: Path, said: str) -> None:
     cascade, _ = _cascade(tmp_path, llm_confidence=1.0)
     decision = cascade.decide(said)

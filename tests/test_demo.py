@@ -20,8 +20,11 @@ def test_demo(tmp_path: Path, models_ready: None) -> None:
     done = re.search(r"^(\d+) spoken commands switched devices", proc.stdout, re.M)
     assert done and int(done[1]) >= 5, proc.stdout
     assert proc.stdout.count("    MQTT:       ") >= 5
-    # "it's too dark in the kitchen", a paraphrase only the LLM understands
+    # "it's too dark in the kitchen": the room's lights, by the sentence rules
     assert "state:      The kitchen light is on" in proc.stdout
+    # "nobody is watching the television": only the LLM understands it, and asks
+    assert "(understood by the LLM)" in proc.stdout
+    assert "MQTT:       home/living_room/tv/set OFF" in proc.stdout
     # "yes please" to "are you sure you want to open the garage door?"
     assert "MQTT:       home/garage/door/set OPEN" in proc.stdout
     assert "state:      The garage door is open." in proc.stdout

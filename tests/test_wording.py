@@ -34,6 +34,16 @@ def test_a_low_probability_action_word_is_unsure() -> None:
     assert unsure_word(Intent("HassClose"), first, 0.3) is None
 
 
+def test_a_number_heard_unsurely_is_unsure() -> None:
+    """ "Set the desk lamp to 25%" with "25%" a guess: the value it would set."""
+    words = (("set", 0.9), ("the", 0.9), ("desk", 0.9), ("lamp", 0.9), ("to", 0.9))
+    reading = Intent("HassLightSet", {"name": "Desk Lamp", "brightness": 25})
+    unsure = Hearing("set the desk lamp to 25%", (*words, ("25%", 0.2)))
+    sure = Hearing("set the desk lamp to 25%", (*words, ("25%", 0.7)))
+    assert unsure_word(reading, unsure, 0.3) == "25%"
+    assert unsure_word(reading, sure, 0.3) is None
+
+
 @pytest.mark.parametrize(
     ("heard", "said", "name", "trust"),
     [("switch on the stugger light", "switch on the study light", "HassTurnOn", "act"),
@@ -44,7 +54,11 @@ def test_a_low_probability_action_word_is_unsure() -> None:
      ("turn the porch light off the hour", "turn on the porch light", "HassTurnOn",
       "no"),
      ("the back door please", "lock the back door please", "HassLock", "ask"),
-     ("set the lamp to percent", "set the lamp to 30 percent", "HassLightSet", "ask")],
+     ("set the lamp to percent", "set the lamp to 30 percent", "HassLightSet", "ask"),
+     ("turn on the bathroom light orange", "turn on the bathroom light", "HassTurnOn",
+      "ask"),  # a word said, left out
+     ("turn on the porch light please", "turn on the porch light", "HassTurnOn",
+      "act")],
 )  # fmt: skip
 def test_next_best_transcripts_mend_names_not_actions(
     heard: str, said: str, name: str, trust: str

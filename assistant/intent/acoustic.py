@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -85,19 +86,32 @@ def by_sound(
     """``intent`` (read with a fuzzy name or room) with the name the audio
     favours (``check_names``), and its confidence: the act threshold when the
     audio is clear, the ask threshold when less so. Commands only when what was
-    heard was a command (``publish``); answers only when clear."""
+    heard was a command (``publish``); answers whenever the audio favours one."""
     if not intent.heard:
         return None
-    verdict = check_names(intent, hearing, recognizer, th.names)
+
+    def works(reading: Intent) -> bool:  # an offline device is still the one meant
+        registry = handler.registry
+        offline = any(not registry.is_available(e) for e in reading.entity_ids)
+        return offline or handler.handle(reading).success
+
+    verdict = check_names(intent, hearing, recognizer, th.names, works)
     if verdict is None:
         return None
     publishes = bool(handler.handle(verdict.intent).commands)
-    if (not publish and publishes) or (not publishes and verdict.trust != "act"):
-        return None  # a question is answered only about what was clearly said
+    if not publish and publishes:
+        return None
+    if not publishes:  # an answer names what it is about: a wrong guess shows
+        if verdict.trust == "act" or not resolved(intent):
+            return verdict.intent, th.act
+        return None  # the letters' own reading is answered
     confidence = th.act if verdict.trust == "act" else th.ask
-    slot, said = intent.heard[0]
+    said = intent.heard[0][1]
     heard_words = content_words(said.removeprefix("the "))
-    name_words = len(str(verdict.intent.slots.get(slot, "")).split())
+    said_words = len(said.removeprefix("the ").split())
+    name_words = (  # the name put in place of the heard words: "office lamp"
+        len(verdict.intent.text.split()) - len(intent.text.split()) + said_words
+    )
     if same_action(verdict.intent, intent):  # the sound agrees with the letters
         confidence = max(confidence, intent.confidence)
     elif resolved(intent):  # they disagree: never act on either unasked
@@ -152,10 +166,12 @@ def check_names(
     hearing: Hearing | None,
     recognizer: HassilRecognizer,
     limits: AcousticLimits,
+    works: Callable[[Intent], bool] | None = None,
 ) -> Verdict | None:
     """The reading of ``intent`` (a fuzzy one) with its fuzzy name or room
     replaced by the one the audio favours, or None when the audio does not
-    clearly favour one, or it cannot be scored."""
+    clearly favour one, or it cannot be scored. ``works``: whether the home can
+    do a reading ("open the lounge lights" cannot be), else it is not one."""
     if hearing is None or hearing.score is None or len(intent.heard) != 1:
         return None
     slot, said = intent.heard[0]
@@ -168,6 +184,8 @@ def check_names(
         clean = re.sub(rf"\b{re.escape(said)}\b", value, intent.text, count=1)
         found = recognizer.recognize_normalized(clean)
         if found is None or found.confidence < 1.0 or not resolved(found):
+            continue
+        if works is not None and not works(found):
             continue
         name = value.title() if spoken.group(0)[:1].isupper() else value
         text = hearing.text[: spoken.start()] + name + hearing.text[spoken.end() :]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from rapidfuzz import fuzz
 
 from . import Hearing, Intent, normalize, resolved
-from .rules import word_similarity
+from .similarity import word_similarity
 from .wording import FILLER, NUMBER, POLAR_INTENTS, kind_of
 
 if TYPE_CHECKING:
@@ -77,24 +77,35 @@ def faithful(
     true to what was heard first (``heard``). It may mend a misheard word, not
     invent an action or a number: words in place of others that sound nothing
     like them, or an on/off, open/close or lock/unlock word heard for another
-    action, rule it out ("no"); an action word or a number that was not heard
-    makes it a question ("ask")."""
+    action, rule it out ("no"); an action word or a number that was not heard,
+    or a word heard first that it leaves out ("…light orange"), makes it a
+    question ("ask")."""
     first, other = heard.split(), said.split()
     matcher = SequenceMatcher(a=first, b=other, autojunk=False)
+    dropped: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "replace" and _alike(first[i1:i2], other[j1:j2]) < _SOUNDS_LIKE:
             return "no"
+        if op == "delete":
+            dropped += [w for w in first[i1:i2] if len(w) > 3 and w not in _SLIGHT]
     if not publishes:
         return "act"  # an answer: nothing to undo
     words = set(first)
     if contradicts(words, reading, any_action=True):
         return "no"  # another action was heard: "off" read as "lock"
+    if dropped:
+        return "ask"  # "turn on the bathroom light orange": orange was said
     own = POLAR_INTENTS.get(reading.name, ())
     if own and not words & set(own):
         return "ask"
     if set(NUMBER.findall(said)) - set(NUMBER.findall(heard)):
         return "ask"
     return "act"
+
+
+_SLIGHT = FILLER | {"please", "could", "would", "will", "that", "this", "there",
+                   "just", "with", "your", "you're", "okay"}  # fmt: skip
+"""Words a next-best transcript may leave out and still act."""
 
 
 def contradicts(words: set[str], reading: Intent, *, any_action: bool = False) -> bool:
@@ -156,11 +167,19 @@ def _alike(heard: list[str], said: list[str]) -> float:
     return max(whole, by_word)
 
 
+_QUERIES = frozenset({"HassGetState"})
+
+
 def same_action(one: Intent, other: Intent) -> bool:
-    """The same action on the same devices, however the name was spelled."""
+    """The same action on the same devices, however the name was spelled; asking
+    whether a device is on or whether it is off is one question (the answer says
+    its state either way)."""
 
     def rest(intent: Intent) -> dict[str, Any]:
-        return {k: v for k, v in intent.slots.items() if k not in ("name", "area")}
+        skip = (
+            ("name", "area", "state") if intent.name in _QUERIES else ("name", "area")
+        )
+        return {k: v for k, v in intent.slots.items() if k not in skip}
 
     return (one.name, one.entity_ids, rest(one)) == (
         other.name, other.entity_ids, rest(other)

@@ -35,12 +35,12 @@ from .clauses import CLAUSE_CONFIDENCE, one_command
 from .decision import Decision, Thresholds
 from .foreign import foreign_rival
 from .memory import Memory
+from .refusal import as_heard_thing, refuse_unknown
 from .rules import HassilRecognizer
 from .things import Things
 from .values import read_values
 from .wording import (
     AS_QUESTION,
-    FILLER,
     STATE_AT_END,
     VERBLESS,
     as_question,
@@ -241,10 +241,10 @@ class Cascade:
         if intent is not None and "name" in intent.slots and not resolved(intent):
             heard = str(intent.slots["name"])
             if self._things.unknown(normalize(heard)) is not None:
-                return self._refuse_unknown(heard, False, intent)  # "garden sprinkler"
+                return self._refuse_unknown(heard, False, intent, hearing)
         unknown = self._things.unknown(clean)
         if unknown is not None and not referent:
-            return self._refuse_unknown(unknown.phrase, unknown.room, intent)
+            return self._refuse_unknown(unknown.phrase, unknown.room, intent, hearing)
         by_sound = None
         if intent is not None and not referent:
             by_sound = self._sounds(intent, hearing, publish=True)
@@ -296,7 +296,7 @@ class Cascade:
                 return self._settle(again, again.confidence, "fuzzy", clean, hearing)
         unknown = self._things.unknown(clean)
         if unknown is not None:
-            return self._refuse_unknown(unknown.phrase, unknown.room, None)
+            return self._refuse_unknown(unknown.phrase, unknown.room, None, hearing)
         other = self._alternative(clean, hearing, publish=False)
         if other is not None:
             return other
@@ -336,7 +336,8 @@ class Cascade:
             if self._things.named(clean):  # the LLM knows nothing of the home
                 speech = NOT_UNDERSTOOD
             if imperative(clean):  # "play some jazz": say what cannot be done
-                speech = f"Sorry, I can't {echo(clean)}."
+                said = as_heard_thing(clean, hearing, self._things, verb=True)
+                speech = f"Sorry, I can't {echo(said)}."
             return Decision(
                 Response(speech, success=False), path="llm", llm_tokens=tokens
             )
@@ -419,7 +420,12 @@ class Cascade:
     ) -> Decision:
         th = self.thresholds
         if not resolved(intent) and "name" in intent.slots:
-            return self._refuse_unknown(str(intent.slots["name"]), False, intent)
+            return self._refuse_unknown(
+                str(intent.slots["name"]), False, intent, hearing
+            )
+        if not resolved(intent) and "area" in intent.slots:  # "in the narsa rim"
+            area = as_heard_thing(str(intent.slots["area"]), hearing, self._things)
+            intent = replace(intent, slots={**intent.slots, "area": area})
         response = self.handler.handle(intent)
         decision = Decision(response, intent, path, confidence=confidence)
         if not _publishes(response) and not response.confirm:
@@ -464,23 +470,13 @@ class Cascade:
         return Decision(asked, intent, path, asking=True, confidence=confidence)
 
     def _refuse_unknown(
-        self, phrase: str, room: bool, intent: Intent | None
+        self,
+        phrase: str,
+        room: bool,
+        intent: Intent | None,
+        hearing: Hearing | None = None,
     ) -> Decision:
-        words = phrase.removeprefix("the ").split()
-        while words and words[-1] in FILLER:  # "the lounge lines please"
-            words.pop()
-        phrase = " ".join(words)
-        if room:
-            speech = f"I don't know a room called {phrase}."
-        else:
-            speech = (
-                f"I don't know a device called {phrase}."
-                if phrase
-                else (NOT_UNDERSTOOD)
-            )
-        return Decision(
-            Response(speech, success=False), intent, "rules", confidence=0.0
-        )
+        return refuse_unknown(phrase, room, intent, hearing, self._things)
 
 
 _DOUBTFUL = 0.8

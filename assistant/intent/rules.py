@@ -17,7 +17,8 @@ from rapidfuzz import fuzz, process, utils
 from ..devices import Domain, Entity
 from ..skill_config import SlotList
 from . import Intent, normalize
-from .things import Things
+from .similarity import most_like, name_similarity
+from .things import KIND_WORDS, Things
 from .wording import content_words
 
 _LOGGER = logging.getLogger(__name__)
@@ -328,6 +329,11 @@ class HassilRecognizer:
                 continue
             resolved: dict[str, tuple[str, str]] = {}
             score = 100.0
+            texts = [
+                e.text for e in unmatched.values() if isinstance(e, UnmatchedTextEntity)
+            ]
+            if any(_no_name(t) for t in texts):
+                continue  # "it's so dark in here", "…in here turn on the light"
             for slot, entity in unmatched.items():
                 assert isinstance(entity, UnmatchedTextEntity)
                 heard = entity.text.strip()
@@ -351,7 +357,7 @@ class HassilRecognizer:
         ranked = process.extract(
             heard,
             list(table),
-            scorer=_name_similarity,
+            scorer=name_similarity,
             processor=utils.default_process,
             limit=8,
         )
@@ -389,16 +395,26 @@ class HassilRecognizer:
     def similar(self, slot: str, heard: str, limit: int) -> list[str]:
         """The spoken names (``slot`` "name") or rooms ("area") most like
         ``heard``, best first, however unlike: candidates for the acoustics to
-        choose from, not a match."""
+        choose from, not a match. Names are followed by up to ``limit // 2`` rooms
+        with a kind of device ("the study fan" for the desk fan in the study)."""
         table = (self._vocab.names if slot == "name" else self._vocab.areas) or {}
         heard = heard.removeprefix("the ").strip()
         if not heard or not table:
             return []
-        ranked = process.extract(
-            heard, list(table), scorer=_name_similarity,
-            processor=utils.default_process, limit=limit,
-        )  # fmt: skip
-        return [spoken for spoken, _, _ in ranked]
+        found = most_like(heard, list(table), limit)
+        if slot == "name":
+            kinds = [k for k in dict.fromkeys(self._room_kinds()) if k not in table]
+            found += most_like(heard, kinds, limit // 2)
+        return found
+
+    def _room_kinds(self) -> list[str]:
+        """A room and a kind of device in it ("study fan", "lounge blinds")."""
+        return [
+            f"{_spoken(entity.area)} {kind}"
+            for entity in self._vocab.entities
+            if entity.area
+            for kind in KIND_WORDS.get(entity.domain, ())[:_ROOM_KINDS]
+        ]
 
     # -- building the intent -----------------------------------------------------
 
@@ -455,41 +471,19 @@ class HassilRecognizer:
         )
 
 
+def _no_name(text: str) -> bool:
+    """Words in a name's place that cannot be one: "here", or a whole clause."""
+    words = text.strip().removeprefix("the ").split()
+    return words in (["here"], ["there"]) or len(words) > _NAME_WORDS
+
+
+_NAME_WORDS = 4
+"""The most words a name or room said is read as (a longer one is a clause)."""
+
+
+_ROOM_KINDS = 4
+"""Kind words per device tried after its room ("light", "lights", "lamp", "lamps")."""
+
+
 def _says(clean: str, words: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", clean) is not None
-
-
-def _name_similarity(heard: str, name: str, **_: object) -> float:
-    """Similarity 0-100; with as many words as the name, word by word ("kitchen
-    white" is one slip away from "kitchen light", not 23 % different)."""
-    whole = fuzz.ratio(heard, name)
-    heard_words, name_words = heard.split(), name.split()
-    if len(heard_words) != len(name_words) or len(name_words) < 2:
-        return whole
-    by_word = sum(
-        word_similarity(a, b) for a, b in zip(heard_words, name_words, strict=True)
-    ) / len(name_words)
-    return max(whole, by_word)
-
-
-_SPELLING = (("igh", "i"), ("ph", "f"), ("ck", "k"), ("wh", "w"), ("ee", "i"))
-_ONSET = re.compile(r"^[^aeiouy]+")
-_RHYME_SCORE = 85.0
-
-
-def word_similarity(heard: str, word: str) -> float:
-    """Letters alike, or a rhyme: a misheard first consonant ("white"/"light",
-    "torch"/"porch") is Whisper's most common slip."""
-    score = fuzz.ratio(heard, word)
-    if heard == word or min(len(heard), len(word)) < 3:
-        return score
-    rhyme = [_ONSET.sub("", _respell(w)) for w in (heard, word)]
-    if len(rhyme[0]) >= 2 and rhyme[0] == rhyme[1]:
-        return max(score, _RHYME_SCORE)
-    return score
-
-
-def _respell(word: str) -> str:
-    for spelled, sound in _SPELLING:
-        word = word.replace(spelled, sound)
-    return word[:-1] if len(word) > 3 and word.endswith("e") else word  # silent e

@@ -56,6 +56,24 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def _same() -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load(THINGS_FILE.read_text("utf-8"))
+    return {word: tuple(group) for group in data.get("same", []) for word in group}
+
+
+def same_as(word: str) -> tuple[str, ...]:
+    """``word`` and the words for the same thing ("tv" for "television")."""
+    return _same().get(word, (word,))
+
+
+@lru_cache(maxsize=1)
+def lexicon_terms() -> tuple[str, ...]:
+    """Every room and thing, of one word or more."""
+    rooms, things = _lexicon()
+    return tuple(sorted(rooms | things))
+
+
+@lru_cache(maxsize=1)
 def lexicon_words() -> tuple[str, ...]:
     """The rooms and things of one word ("bathroom", "fan")."""
     rooms, things = _lexicon()
@@ -93,7 +111,20 @@ class Things:
         self._known = frozenset(known)
 
     def known(self, word: str) -> bool:
-        return word in self._known or _singular(word) in self._known
+        return any(
+            w in self._known or _singular(w) in self._known for w in same_as(word)
+        )
+
+    def has(self, phrase: str) -> bool:
+        """``phrase`` (normalized) is one of the home's names, or a room of the
+        home with a kind of device it has ("lounge lights")."""
+        if self.known(phrase):
+            return True
+        for room, kinds in self._in_room.items():
+            kind = phrase.removeprefix(room + " ")
+            if kind != phrase and (kind in kinds or _singular(kind) in kinds):
+                return True
+        return False
 
     def named(self, clean: str) -> bool:
         """``clean`` (normalized) names one of the home's devices, kinds or rooms."""

@@ -23,13 +23,16 @@ STATEMENT = re.compile(
     r"^(?:there's|there is|there are|theres|here's|that's)\b|"
     r"^(?:it's|its|it is) (?:the|my) .+ (?:on|off|open|closed|locked|unlocked)$|"
     r"\b(?:is|are|was|were|it's|still) (?:still )?"
-    r"(?:on|off|open|closed|locked|unlocked|running)$"
+    r"(?:on|off|open|closed|locked|unlocked|running)(?: then| now| already)?$"
 )
 """A statement about a device's state ("there's the fan on", "the fan is on")."""
 STATE_AT_END = re.compile(
-    r"^(?P<what>(?!is |are ).+?) (?P<verb>is|are) (?:still )?"
-    r"(?P<state>on|off|open|closed|locked|unlocked)$"
+    r"^(?:(?:and|so|but|now|okay|ok|well)\s+)*"
+    r"(?P<what>(?!is |are ).+?) (?P<verb>is|are) (?:still )?"
+    r"(?P<state>on|off|open|closed|locked|unlocked)(?: then| now| already)?$"
 )
+"""A question said as a statement ("and the fan is off then?"): asked as "is the
+fan off"."""
 VERBLESS = re.compile(
     r"^(?:(?:now|so|and|but|use|okay|ok|well)\s+)*"
     r"(?P<what>(?:the|my) .+?|(?!(?:turn|switch|put|set|make|get|keep|leave)\b)"
@@ -137,10 +140,15 @@ _PREFIX_SLIPS = frozenset(
 def unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | None:
     """The on/off, open/close or lock/unlock word of ``intent`` that was heard
     with a probability under ``floor``, or right after a short word that may be
-    the first syllable of its opposite ("and lock" for "unlock"), or None."""
+    the first syllable of its opposite ("and lock" for "unlock"), or a number
+    heard so unsurely ("85" written "25%": the value it would set), or None."""
     if hearing is None or not hearing.words:
         return None
     heard = [w for w, _ in hearing.words]
+    if any(isinstance(v, int | float) for v in intent.slots.values()):
+        for word, sure in hearing.words[1:]:
+            if _DIGIT.search(word) and sure < floor:
+                return word
     for word in POLAR_INTENTS.get(intent.name, ()):
         prob = hearing.word_probability(word)
         if prob is not None and prob < floor:
@@ -153,6 +161,7 @@ def unsure_word(intent: Intent, hearing: Hearing | None, floor: float) -> str | 
     return None
 
 
+_DIGIT = re.compile(r"\d")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 """A number as normalized text writes it ("21", "19.5")."""
 
