@@ -123,7 +123,7 @@ def test_darkness_where_no_light_is_refused(tmp_path: Path) -> None:
 
 
 def test_another_word_for_a_device_is_no_unknown_thing(tmp_path: Path) -> None:
-    """"The television" for a device called TV: left to the LLM, not refused."""
+    """ "The television" for a device called TV: left to the LLM, not refused."""
     cascade, llm = _cascade(tmp_path)
     cascade.decide("nobody is watching the television")
     assert llm.asked == ["nobody is watching the television"]
