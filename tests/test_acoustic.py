@@ -292,3 +292,16 @@ def test_a_refusal_never_names_what_the_home_has(
     said = heard.replace("Lines", "Lights")
     hearing = _hearing(heard, {heard: -6.0, said: -5.0})
     assert as_heard_thing(phrase, hearing, things) == mended
+
+
+def test_a_statement_of_state_with_a_misheard_name_is_answered(
+    tmp_path: Path,
+) -> None:
+    """ "The desk lamp is still on?" written "The Dusk Dump is still on.": asked as
+    "is the dusk dump on", the sound names the desk lamp; answered, nothing sent."""
+    cascade, _ = _cascade(tmp_path)
+    heard = "The Dusk Dump is still on."
+    hearing = _hearing(heard, {heard: -6.0, "The Desk Lamp is still on.": -6.5})
+    decision = cascade.decide(heard, hearing)
+    assert decision.response.commands == [] and not decision.asking
+    assert "desk lamp" in decision.response.speech.lower(), decision.response.speech

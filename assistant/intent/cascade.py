@@ -276,6 +276,8 @@ class Cascade:
     ) -> Decision:
         """Questions and statements: answered if the rules know them, never acted on
         through fuzzy names or the LLM."""
+        if intent is None or _publishes(self.handler.handle(intent)):
+            intent = self._as_asked(clean) or intent  # "the fan is on": is it?
         by_sound = None if intent is None else self._sounds(intent, hearing)
         if by_sound is not None:
             return self._settle(*by_sound, "acoustic", clean, hearing)
@@ -285,15 +287,6 @@ class Cascade:
                 if plain is not None:  # "how cold is it until kitchen"
                     return self._settle(*plain, "plain", clean, hearing)
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
-        asked = AS_QUESTION.sub("is ", clean, count=1)  # "there's the fan on"
-        asked = STATE_AT_END.sub(
-            r"\g<verb> \g<what> \g<state>", asked
-        )  # "the fan is on"
-        asked = VERBLESS.sub(r"is \g<what> \g<state>", asked)  # "the door unlocked"
-        if asked != clean:
-            again = self.recognizer.recognize_normalized(asked)
-            if again is not None and not _publishes(self.handler.handle(again)):
-                return self._settle(again, again.confidence, "fuzzy", clean, hearing)
         unknown = self._things.unknown(clean)
         if unknown is not None:
             return self._refuse_unknown(unknown.phrase, unknown.room, None, hearing)
@@ -312,6 +305,16 @@ class Cascade:
                     llm_tokens=understood.evaluated,
                 )
         return Decision(Response(NOT_UNDERSTOOD, success=False), path="rules")
+
+    def _as_asked(self, clean: str) -> Intent | None:
+        """The question a statement of state sounds like, read by the rules."""
+        asked = AS_QUESTION.sub("is ", clean, count=1)  # "there's the fan on"
+        asked = STATE_AT_END.sub(r"\g<verb> \g<what> \g<state>", asked)
+        asked = VERBLESS.sub(r"is \g<what> \g<state>", asked)  # "the door unlocked"
+        again = self.recognizer.recognize_normalized(asked) if asked != clean else None
+        if again is None or _publishes(self.handler.handle(again)):
+            return None
+        return again
 
     def _llm(
         self,

@@ -35,7 +35,7 @@ STATE_AT_END = re.compile(
 fan off"."""
 VERBLESS = re.compile(
     r"^(?:(?:now|so|and|but|use|okay|ok|well)\s+)*"
-    r"(?P<what>(?:the|my) .+?|(?!(?:turn|switch|put|set|make|get|keep|leave)\b)"
+    r"(?P<what>(?:the|my) .+?|(?!(?:turn|switch|put|set|make|get|keep|leave|is|are)\b)"
     r"\w+(?: \w+){0,2}?)\s+(?P<state>on|off|open|closed|locked|unlocked)$"
 )
 """A device and a state with no verb ("the main door unlocked", "now the floor lamp
