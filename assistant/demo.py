@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +32,29 @@ DEMO_COMMANDS = (
 )
 
 
-def demo_config(port: int) -> Config:
+def demo_config(port: int, state_dir: Path) -> Config:
+    """The bundled config on the demo's broker, keeping what it learns and lists
+    in ``state_dir``: the demo's "yes" teaches nothing to your own assistant."""
     cfg = load_config()
     return cfg.model_copy(
-        update={"mqtt": cfg.mqtt.model_copy(update={"host": HOST, "port": port})}
+        update={
+            "mqtt": cfg.mqtt.model_copy(update={"host": HOST, "port": port}),
+            "storage": cfg.storage.model_copy(update={"dir": str(state_dir)}),
+        }
     )
 
 
 async def run_demo(reply_dir: Path) -> int:
+    with tempfile.TemporaryDirectory(prefix="assistant-demo-") as state:
+        return await _run_demo(reply_dir, Path(state))
+
+
+async def _run_demo(reply_dir: Path, state_dir: Path) -> int:
     async with EmbeddedBroker() as port:
         home = HomeSimulator(HOST, port)
         await asyncio.to_thread(home.start)
-        assistant = await build_assistant(demo_config(port), command="demo")
+        config = demo_config(port, state_dir)
+        assistant = await build_assistant(config, command="demo")
         try:
             if assistant.llm is not None:  # loaded before the first paraphrase
                 await asyncio.to_thread(assistant.llm.worker.warm)

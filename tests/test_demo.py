@@ -9,14 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.model
 
 
 def test_demo(tmp_path: Path, models_ready: None) -> None:
+    learned = ROOT / "data" / "learned.json"  # the bundled config's state dir
+    before = learned.read_bytes() if learned.exists() else None
     proc = run_cli("demo", "--reply-dir", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
+    # its "yes" to the LLM's question teaches nothing to the user's own assistant
+    assert (learned.read_bytes() if learned.exists() else None) == before
     done = re.search(r"^(\d+) spoken commands switched devices", proc.stdout, re.M)
     assert done and int(done[1]) >= 5, proc.stdout
     assert proc.stdout.count("    MQTT:       ") >= 5
