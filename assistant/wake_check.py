@@ -13,7 +13,10 @@ What the two seconds do not confirm is not dropped at once (with
 wake tone, and Whisper checks the wake phrase again at the start of the whole
 sentence. It hears robotic and noisy voices far better with the words around
 them ("Hey, John, this mate" on two seconds; "Hey Jarvis, make sure …" on the
-sentence). Only then does the wake word count.
+sentence). Only then does the wake word count. When the phrase in place of the
+sentence's first words is far off, Whisper is made to start with the wake phrase
+and the sentence it then hears is scored instead: robotic voices it hears as
+something else entirely from the first word are heard whole that way.
 """
 
 from __future__ import annotations
@@ -59,7 +62,9 @@ def in_place(text: str, phrase: str) -> list[str]:
 
 
 class _Hears(Protocol):
-    def hear(self, audio: bytes, prompt: str | None = None) -> Hearing: ...
+    def hear(
+        self, audio: bytes, prompt: str | None = None, *, lead: str = ""
+    ) -> Hearing: ...
 
 
 class CheckedWakeDetector:
@@ -82,7 +87,12 @@ class CheckedWakeDetector:
         self._bytes = 0
         self._pending: Detection | None = None
         self._waited = 0
-        self._quiet_until = 0.0
+        self._last_ms = self._now_ms = 0
+        """The start and end of the last chunk heard: audio time, not the clock
+        (recorded audio runs faster than real time)."""
+        self._quiet_until_ms = 0
+        self._last: Hearing | None = None
+        """What Whisper heard last, freely."""
 
     @property
     def threshold(self) -> float:
@@ -95,11 +105,15 @@ class CheckedWakeDetector:
 
     def process(self, chunk: AudioChunk) -> Detection | None:
         self._keep(chunk)
+        if chunk.timestamp_ms < self._last_ms:  # a new recording: its clock restarts
+            self._quiet_until_ms = 0
+        self._last_ms = chunk.timestamp_ms
+        self._now_ms = chunk.timestamp_ms + len(chunk.audio) * 1000 // (2 * SAMPLE_RATE)
         found = self.inner.process(chunk)
         if found is not None and found.sure:
             self._pending = None
             return found
-        if time.monotonic() < self._quiet_until:
+        if self._now_ms < self._quiet_until_ms:
             return None
         pending = self._pending
         if found is not None and (pending is None or found.score >= pending.score):
@@ -132,17 +146,35 @@ class CheckedWakeDetector:
                 confirm=partial(self._confirm_sentence, before),
             )  # fmt: skip
         if not ok:
-            self._quiet_until = time.monotonic() + _COOLDOWN_SECONDS
+            self._quiet()
             return None
         self.inner.reset()
         return Detection(detection.name, detection.score, detection.timestamp_ms)
+
+    def _led(self, audio: bytes, heard: str, lag: float) -> tuple[str, float]:
+        """The sentence Whisper hears after the wake phrase when it is made to
+        start with it, and how much less likely the audio finds that sentence
+        than ``heard`` (what it heard freely); ``lag`` when it cannot tell.
+        Robotic voices are heard as something else entirely from the first word
+        ("The only one in the world…"), so the phrase in place of two of its
+        words is far off; told that the phrase comes first, Whisper hears the
+        command ("Hey Jarvis, could you set the colour of the desk lamp…"). Near
+        misses stay far off: "Hey Travis, set…" against "Hey Jarvis, set…"."""
+        free = self._last
+        bare = self.phrase.rstrip(".")
+        led = self._stt.hear(audio, lead=bare + ",").text
+        if free is None or free.score is None or not led:
+            return "", lag
+        said = f"{bare}, {led[:1].lower()}{led[1:]}"
+        as_heard, as_said = free.score([heard, said])
+        return said, min(lag, as_heard - as_said)
 
     def _heard_phrase(
         self, audio: bytes, lag_limit: float | None = None, places: int = _PLACES
     ) -> tuple[bool, str, float]:
         """Whether Whisper hears the wake phrase in ``audio`` (at one of the first
         ``places`` places), what it heard, and the lag."""
-        hearing = self._stt.hear(audio)
+        hearing = self._last = self._stt.hear(audio)
         heard = normalize(hearing.text)
         lag = 0.0
         if normalize(self.phrase) not in heard and hearing.score is not None:
@@ -156,17 +188,24 @@ class CheckedWakeDetector:
         """The wake phrase heard at the start of the whole sentence (the audio up
         to the unsure detection, then the command)."""
         started = time.perf_counter()
-        ok, text, lag = self._heard_phrase(
-            before + command, self.sentence_lag, _SENTENCE_PLACES
-        )
+        audio = before + command
+        ok, text, lag = self._heard_phrase(audio, self.sentence_lag, _SENTENCE_PLACES)
+        if not ok and text:
+            led, lag = self._led(audio, text, lag)
+            ok = lag <= self.sentence_lag
+            text = f"{text!r} or {led!r}"
         _LOGGER.info(
             "Unsure wake word, on the whole sentence: Whisper heard %r, %s "
             "(%.1f, %.0f ms)", text, "taken" if ok else "rejected", lag,
             (time.perf_counter() - started) * 1000,
         )  # fmt: skip
         if not ok:
-            self._quiet_until = time.monotonic() + _COOLDOWN_SECONDS
+            self._quiet()
         return ok
+
+    def _quiet(self) -> None:
+        """Unsure scores are ignored for a while after a rejected phrase."""
+        self._quiet_until_ms = self._now_ms + int(_COOLDOWN_SECONDS * 1000)
 
     def _keep(self, chunk: AudioChunk) -> None:
         self._audio.append(chunk)
@@ -179,4 +218,4 @@ class CheckedWakeDetector:
         self.inner.reset()
         self._audio.clear()
         self._bytes = 0
-        self._pending = None
+        self._pending = None  # a rejection's quiet time stays

@@ -208,3 +208,13 @@ def _own_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("STATE_DIRECTORY", None)
     else:
         os.environ["STATE_DIRECTORY"] = old
+
+
+@pytest.fixture(autouse=True)
+def _own_test_state_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """And a fresh one for each test: a phrasing one test taught by "yes" (learned
+    in the state directory) made another test's LLM sentence a memory match.
+    Services that fixtures shared by several tests start keep the session's."""
+    monkeypatch.setenv("STATE_DIRECTORY", str(tmp_path_factory.mktemp("state")))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ class FakeLlm:
     """Reads every paraphrase as "turn on the porch light", as sure as told."""
 
     def __init__(self, registry: DeviceRegistry, confidence: float) -> None:
+        self.registry = registry
         self.porch = next(e for e in registry.entities() if e.name == "Porch Light")
         self.confidence = confidence
         self.asked: list[str] = []
@@ -364,3 +367,86 @@ def test_llm_number_not_said_is_asked(tmp_path: Path) -> None:
     cascade.cancel()
     sure = cascade.decide("too bright where i cook, a bit less would do")
     assert not sure.asking and sure.response.commands
+
+
+class CloseCallLlm(FakeLlm):
+    """Cannot tell the porch light from the kitchen light: picks the porch."""
+
+    def understand(self, text: str, only: object = ()) -> Understanding:
+        found = super().understand(text, only)
+        kitchen = next(e for e in self.registry.entities() if e.name == "Kitchen Light")
+        return Understanding(
+            intent=found.intent, options=(self.porch.entity_id, kitchen.entity_id)
+        )
+
+    def act(self, text: str, entity: object) -> tuple[Intent, int]:
+        name = getattr(entity, "name", "")
+        ids = (getattr(entity, "entity_id", ""),)
+        return Intent("HassTurnOn", {"name": name}, text, ids, 0.7), 0
+
+
+def _close_call(tmp_path: Path) -> Cascade:
+    cascade, _ = _cascade(tmp_path, llm_confidence=1.0)
+    close = CloseCallLlm(cascade.handler.registry, 1.0)
+    cascade.llm = close  # type: ignore[assignment]
+    return cascade
+
+
+def test_a_close_call_between_devices_is_a_yes_no_question(tmp_path: Path) -> None:
+    """Sure of the action, unsure of the device: never acted on unasked; "yes"
+    acts on the pick, and the other device stays out of later sentences."""
+    cascade = _close_call(tmp_path)
+    asked = cascade.decide("brighten up the place out there")
+    assert asked.asking and asked.response.confirm == "Turn on the porch light?"
+    done = cascade.decide("yes")
+    assert [c.topic for c in done.response.commands] == ["tasmota/porch/cmnd/POWER"]
+    later = cascade.decide("turn off the kitchen light")
+    assert later.path == "rules"
+    assert [(c.topic, c.payload) for c in later.response.commands] == [
+        ("t/kitchen/light/set", "OFF")
+    ]
+
+
+def test_a_close_call_answered_with_the_other_device(tmp_path: Path) -> None:
+    cascade = _close_call(tmp_path)
+    assert cascade.decide("brighten up the place out there").asking
+    chosen = cascade.decide("the kitchen one")
+    assert [c.topic for c in chosen.response.commands] == ["t/kitchen/light/set"]
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [("how are you today", "I am just a small assistant."),
+     ("tell me a joke", "I am just a small assistant."),
+     ("thank you very much", "I am just a small assistant."),
+     ("what's the weather going to be like tomorrow", "Sorry, I can't answer that."),
+     ("how much is a flight to Madrid?", "Sorry, I can't answer that."),
+     ("who won the match yesterday", "Sorry, I can't answer that.")],
+)  # fmt: skip
+def test_only_small_talk_gets_the_llms_own_words(
+    tmp_path: Path, said: str, reply: str
+) -> None:
+    """A small model makes facts up: news, weather or prices are refused."""
+    cascade, _ = _cascade(tmp_path)
+    decision = cascade.decide(said)
+    assert decision.response.speech == reply
+    assert not decision.response.commands and not decision.asking
+
+
+@pytest.mark.parametrize(("ahead", "acts"), [(6.0, True), (1.0, False)])
+def test_an_action_word_not_heard_first_acts_only_when_the_audio_says_it(
+    tmp_path: Path, ahead: float, acts: bool
+) -> None:
+    """ "Short the garage door" -> next best "Shut the garage door": "shut" was not
+    heard first, so the audio must say it far more than "Open the garage door"."""
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    heard, other = "Short the garridge door.", "Shut the garage door."
+
+    def score(texts: Sequence[str]) -> list[float]:
+        return [-ahead if t.startswith("Open") else 0.0 for t in texts]
+
+    hearing = replace(_heard(heard, other), score=score)
+    decision = cascade.decide(heard, hearing)
+    assert decision.path == "alternative"
+    assert [c.payload for c in decision.response.commands] == ["CLOSE"]
+    assert decision.asking is not acts

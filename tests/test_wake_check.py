@@ -92,6 +92,25 @@ def test_after_a_rejection_unsure_scores_wait() -> None:
     assert whisper.heard == 1  # the next ones came within the cooldown
 
 
+def test_the_cooldown_is_audio_time_and_ends_with_the_recording() -> None:
+    """A rejection quiets the next second of audio, however fast it is processed;
+    a new recording (its clock starts over) is heard at once: evaluated clips
+    followed each other within a second of the clock and went unheard."""
+    whisper = FakeWhisper("Hey Travis.", 9.0)
+    scores = [0.2, 0.0] + [0.0] * 12 + [0.2, 0.0]  # the second after 1.1 s of audio
+    checker = CheckedWakeDetector(FakeWake(scores), whisper, "Hey Jarvis.", 4.0)
+    _run(checker, len(scores))
+    assert whisper.heard == 2
+    checker = CheckedWakeDetector(
+        FakeWake([0.2, 0.0, 0.0, 0.2, 0.0] * 2), whisper, "Hey Jarvis.", 4.0
+    )
+    whisper.heard = 0
+    _run(checker, 5)
+    checker.reset()
+    _run(checker, 5)  # a new recording: its clock starts at 0 again
+    assert whisper.heard == 2
+
+
 @pytest.mark.model
 @pytest.mark.parametrize(
     ("name", "woke"), [("hey_jarvis", True), ("hey_travis", False),

@@ -67,6 +67,42 @@ def test_a_near_miss_stays_rejected_on_the_sentence() -> None:
     assert found.confirm(bytes(3 * SAMPLE_RATE * 2)) is False
 
 
+class LedWhisper:
+    """Hears garbage freely, and ``led`` when made to start with the wake phrase;
+    the audio finds "Hey Jarvis, <led>" ``lag`` less likely than the garbage."""
+
+    def __init__(self, led: str, lag: float) -> None:
+        self.led, self.lag, self.leads = led, lag, list[str]()
+
+    def hear(
+        self, audio: bytes, prompt: str | None = None, *, lead: str = ""
+    ) -> Hearing:
+        self.leads.append(lead)
+        if lead:
+            return Hearing(self.led)
+
+        def score(texts: Sequence[str]) -> list[float]:  # the phrase in place: far off
+            said = f"Hey Jarvis, {self.led[:1].lower()}{self.led[1:]}"
+            return [-2.0 if t == "The only one in the world." else
+                    -2.0 - self.lag if t == said else -20.0
+                    for t in texts]  # fmt: skip
+
+        return Hearing("The only one in the world.", score=score)
+
+
+@pytest.mark.parametrize(("lag", "woke"), [(1.0, True), (7.8, False)])
+def test_a_sentence_heard_as_garbage_is_heard_again_after_the_phrase(
+    lag: float, woke: bool
+) -> None:
+    """A robotic voice heard as something else from its first word: with the wake
+    phrase forced first, Whisper hears the command, and the audio decides."""
+    whisper = LedWhisper("Could you turn on the lamp.", lag)
+    found = _doubtful(whisper, sentence_lag=4.5)  # type: ignore[arg-type]
+    assert found is not None and found.confirm is not None
+    assert found.confirm(bytes(3 * SAMPLE_RATE * 2)) is woke
+    assert whisper.leads[-1] == "Hey Jarvis,"
+
+
 def test_without_sentence_lag_the_two_seconds_decide() -> None:
     whisper = TwoWhispers("Hey, John, this.", "Hey, John, this mate.", 5.0)
     assert _doubtful(whisper, sentence_lag=0.0) is None

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.intent import Hearing, Intent
 from assistant.intent.alternatives import faithful
-from assistant.intent.wording import doubt, kind_of, unsure_word
+from assistant.intent.wording import doubt, kind_of, unfinished, unsure_word
 
 
 def _hearing(text: str, prob: float = 0.95) -> Hearing:
@@ -80,6 +80,14 @@ def test_a_number_said_that_the_reading_does_not_set_is_doubted() -> None:
     assert doubt("bedside lamp to 50 percent", None, dim) is None
 
 
+def test_a_setting_read_as_a_switch_is_doubted() -> None:
+    turn_off = Intent("HassTurnOff", {"name": "Desk Lamp"})
+    assert doubt(
+        "could you save the colour of the desk lamp to warm wide", None, turn_off
+    )
+    assert doubt("the desk lamp is on and nobody needs it", None, turn_off) is None
+
+
 @pytest.mark.parametrize(
     ("said", "kind"),
     [("office shutter open", "statement"),  # "is the office shutter open", misheard
@@ -105,3 +113,13 @@ def test_a_choice_of_states_or_the_state_of_something_is_a_question(
     said: str, kind: str
 ) -> None:
     assert kind_of(said) == kind
+
+
+@pytest.mark.parametrize(
+    ("clean", "cut"),
+    [("turn on the", True), ("set the kitchen light to", True),
+     ("switch off the please", True), ("turn on the kettle", False),
+     ("turn it on", False), ("play some jazz", False)],
+)  # fmt: skip
+def test_words_cut_short_are_never_echoed(clean: str, cut: bool) -> None:
+    assert unfinished(clean) is cut

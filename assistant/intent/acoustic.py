@@ -20,7 +20,7 @@ import yaml
 
 from . import Hearing, Intent, resolved
 from .alternatives import contradicts, same_action
-from .wording import POLAR_INTENTS, content_words
+from .wording import OPPOSITES, POLAR_INTENTS, content_words
 
 if TYPE_CHECKING:
     from ..handle import IntentHandler
@@ -301,13 +301,6 @@ def span_in(said: str, text: str) -> re.Match[str] | None:
         return None
     pattern = r"\W+".join(re.escape(w) for w in words)
     return re.search(rf"(?<!\w){pattern}(?!\w)", text, flags=re.IGNORECASE)
-
-
-OPPOSITES = {
-    "on": "off", "off": "on", "activate": "deactivate", "deactivate": "activate",
-    "open": "close", "close": "open", "shut": "open", "lock": "unlock",
-    "unlock": "lock",
-}  # fmt: skip
 
 
 def opposite_by_sound(intent: Intent, hearing: Hearing, margin: float) -> str | None:

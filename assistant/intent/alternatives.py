@@ -3,12 +3,15 @@
 Whisper's beam search gives other transcripts of the same audio. One the rules
 read exactly is taken, as closed-vocabulary recognizers do, as long as it stays
 true to what was heard first: it may mend a misheard name, not invent an action
-or a number.
+or a number. An action word it puts where none was heard ("Short workation
+lines" -> "Shut the kitchen blind") acts only when the audio says that sentence
+far more than the one with the opposite word ("Open the kitchen blind").
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -16,10 +19,11 @@ from rapidfuzz import fuzz
 
 from . import Hearing, Intent, normalize, resolved
 from .similarity import word_similarity
-from .wording import FILLER, NUMBER, POLAR_INTENTS, kind_of
+from .wording import FILLER, NUMBER, OPPOSITES, POLAR_INTENTS, kind_of
 
 if TYPE_CHECKING:
     from ..handle import IntentHandler
+    from .decision import Thresholds
     from .rules import HassilRecognizer
     from .things import Things
 
@@ -37,12 +41,15 @@ def read_alternatives(
     *,
     drop: tuple[str, ...] = (),
     publish: bool = True,
+    action_margin: float = 4.0,
 ) -> tuple[list[Reading], bool]:
     """The next-best transcripts of ``hearing`` the rules read exactly and that
     stay true to ``clean`` (the first transcript, normalized), best first, and
     whether all of them may act without a question. Commands only when
     ``publish`` (what was heard first was a command) and the transcript is one
-    too; never one naming something the home lacks."""
+    too; never one naming something the home lacks. An action word not heard
+    first acts when the audio finds its sentence ``action_margin`` (nats)
+    likelier than the one with the opposite word."""
     readings: list[Reading] = []
     sure = True
     for other in hearing.alternatives():
@@ -57,11 +64,52 @@ def read_alternatives(
         if publishes and (not publish or kind_of(said, other.text) != "command"):
             continue
         trust = faithful(clean, said, found, publishes)
+        if (
+            trust == "ask"
+            and publishes
+            and faithful(clean, said, found, action_heard=False) == "act"
+        ):  # only the action word was not heard: the audio decides
+            trust = (
+                "act"
+                if action_by_sound(other.text, found, hearing, action_margin)
+                else "ask"
+            )
         _LOGGER.debug("Alternative %r: %s, %s", said, found.name, trust)
         if trust != "no":
             readings.append((found, other))
             sure = sure and trust == "act"
     return readings, sure
+
+
+def best_alternative(
+    clean: str,
+    hearing: Hearing | None,
+    recognizer: HassilRecognizer,
+    handler: IntentHandler,
+    th: Thresholds,
+    things: Things,
+    drop: tuple[str, ...] = (),
+    *,
+    publish: bool,
+) -> tuple[Intent, float] | None:
+    """The best next-best transcript the sentence rules read exactly, as a
+    closed-vocabulary recognizer would take it, and its confidence: all of them
+    agreeing, the act threshold; disagreeing, the ask threshold."""
+    if hearing is None:
+        return None
+    readings, sure = read_alternatives(
+        clean, hearing, recognizer, handler, things, drop=drop, publish=publish,
+        action_margin=2 * th.names.opposite,
+    )  # fmt: skip
+    if not readings:
+        return None
+    best, heard = readings[0]
+    agree = all(same_action(best, found) for found, _ in readings[1:])
+    _LOGGER.info(
+        "Heard %r; read the alternative %r (%d readable, %s)", clean,
+        heard.text, len(readings), "agreeing" if agree else "disagreeing",
+    )  # fmt: skip
+    return best, th.act if agree and sure else th.ask
 
 
 _SOUNDS_LIKE = 50
@@ -71,7 +119,12 @@ firing" for the floor lamp is not."""
 
 
 def faithful(
-    heard: str, said: str, reading: Intent, publishes: bool = True
+    heard: str,
+    said: str,
+    reading: Intent,
+    publishes: bool = True,
+    *,
+    action_heard: bool = True,
 ) -> Literal["act", "ask", "no"]:
     """Whether the reading of a next-best transcript (``said``, normalized) stays
     true to what was heard first (``heard``). It may mend a misheard word, not
@@ -79,7 +132,7 @@ def faithful(
     like them, or an on/off, open/close or lock/unlock word heard for another
     action, rule it out ("no"); an action word or a number that was not heard,
     or a word heard first that it leaves out ("…light orange"), makes it a
-    question ("ask")."""
+    question ("ask"); the action word only with ``action_heard``."""
     first, other = heard.split(), said.split()
     matcher = SequenceMatcher(a=first, b=other, autojunk=False)
     dropped: list[str] = []
@@ -96,11 +149,30 @@ def faithful(
     if dropped:
         return "ask"  # "turn on the bathroom light orange": orange was said
     own = POLAR_INTENTS.get(reading.name, ())
-    if own and not words & set(own):
+    if action_heard and own and not words & set(own):
         return "ask"
     if set(NUMBER.findall(said)) - set(NUMBER.findall(heard)):
         return "ask"
     return "act"
+
+
+def action_by_sound(
+    text: str, reading: Intent, hearing: Hearing, margin: float
+) -> bool:
+    """Whether the audio says ``text`` (read as ``reading``) at least ``margin``
+    nats more than ``text`` with its action word swapped for the opposite one."""
+    own = [w for w in POLAR_INTENTS.get(reading.name, ()) if w in OPPOSITES]
+    found = re.search(rf"\b({'|'.join(own)})\b", text, re.IGNORECASE) if own else None
+    if found is None or hearing.score is None:
+        return False
+    word = OPPOSITES[found.group(1).lower()]
+    word = word.capitalize() if found.group(1)[:1].isupper() else word
+    swapped = text[: found.start()] + word + text[found.end() :]
+    said, opposite = hearing.score([text, swapped])
+    _LOGGER.info(
+        "Read %r; its opposite %r is %.1f less likely", text, swapped, said - opposite
+    )
+    return said - opposite >= margin
 
 
 _SLIGHT = FILLER | {"please", "could", "would", "will", "that", "this", "there",

@@ -19,19 +19,16 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-import yaml
-from hassil import Intents, recognize_best
+from typing import TYPE_CHECKING
 
 from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize, resolved
 from .acoustic import by_sound, opposite_by_sound, plainly, sound_disagrees
-from .alternatives import both_ways, opposite_heard, read_alternatives, same_action
+from .alternatives import best_alternative, both_ways, opposite_heard
 from .clauses import CLAUSE_CONFIDENCE, one_command
+from .conversation import Answer, Conversation
 from .decision import Decision, Thresholds
 from .foreign import foreign_rival
 from .memory import Memory
@@ -48,6 +45,7 @@ from .wording import (
     echo,
     imperative,
     kind_of,
+    unfinished,
     unsure_word,
 )
 
@@ -56,16 +54,8 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-CONVERSATION = (
-    Path(__file__).resolve().parent.parent / "sentences" / "conversation.yaml"
-)
-
-Answer = Literal["yes", "no", "stop"]
-_ANSWERS: dict[str, Answer] = {
-    "ConversationYes": "yes", "ConversationNo": "no", "ConversationStop": "stop"
-}  # fmt: skip
-
 DIDNT_CATCH = "Sorry, I didn't catch that."
+CANT_ANSWER = "Sorry, I can't answer that."
 
 
 @dataclass(frozen=True)
@@ -103,8 +93,7 @@ class Cascade:
         self._expired: _Question | None = None
         """The last question nobody answered in time: a late "yes" asks it again."""
         self._things = Things()
-        data = yaml.safe_load(CONVERSATION.read_text("utf-8"))
-        self._conversation = Intents.from_dict(data)
+        self._conversation = Conversation()
 
     # -- state ---------------------------------------------------------------------
 
@@ -134,8 +123,7 @@ class Cascade:
 
     def answer_of(self, clean: str) -> Answer | None:
         """yes, no or stop when ``clean`` (normalized) is one of those sentences."""
-        found = recognize_best(clean, self._conversation)
-        return _ANSWERS.get(found.intent.name) if found else None
+        return self._conversation.answer_of(clean)
 
     def committed(self, decision: Decision) -> None:
         """The decision's commands were published (or it had none to publish)."""
@@ -182,12 +170,18 @@ class Cascade:
             entity = self.handler.registry.get(picked) if picked else None
             if entity is not None:
                 chosen, tokens = self.llm.act(choice.text, entity)
-                decision = self._settle(chosen, 1.0, "llm", clean, hearing)
+                th = self.thresholds  # the device is sure now, the action no surer
+                sure = round(min(1.0, chosen.confidence + _NAMED), 2)
+                decision = self._settle(
+                    chosen, sure, "llm", clean, hearing, act_at=th.llm_act,
+                    ask_at=th.llm_ask,
+                )  # fmt: skip
                 decision.llm_tokens = tokens
                 return decision
         return self._understand(clean, hearing, text)
 
     def _answered(self, question: _Question, said: Answer, clean: str) -> Decision:
+        self.session.choice = None  # a close call's other device is out of it too
         ids = question.intent.entity_ids if question.intent else ()
         ids = ids or tuple(dict.fromkeys(e for e, _, _ in question.response.actions))
         if said == "yes":
@@ -269,7 +263,7 @@ class Cascade:
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
         if self.llm is None:
             return Decision(Response(NOT_UNDERSTOOD, success=False), path="rules")
-        return self._llm(clean, said, referent, hearing)
+        return self._chat(clean) or self._llm(clean, said, referent, hearing)
 
     def _question_or_statement(
         self, clean: str, intent: Intent | None, hearing: Hearing | None
@@ -296,15 +290,27 @@ class Cascade:
         plain = plainly(clean, hearing, *self._judges, publish=False)
         if plain is not None:
             return self._settle(*plain, "plain", clean, hearing)
-        if self.llm is not None and not self._things.named(clean):
-            understood = self.llm.chat(clean)  # small talk, never about the home
-            if understood.answer:
-                return Decision(
-                    Response(understood.answer),
-                    path="llm",
-                    llm_tokens=understood.evaluated,
-                )
-        return Decision(Response(NOT_UNDERSTOOD, success=False), path="rules")
+        chat = self._chat(clean)
+        if chat is not None:
+            return chat
+        asked = kind_of(clean, hearing.text if hearing else "") == "question"
+        speech = CANT_ANSWER if asked else NOT_UNDERSTOOD
+        return Decision(Response(speech, success=False), path="rules")
+
+    def _chat(self, clean: str) -> Decision | None:
+        """Small talk ("how are you", "tell me a joke") answered by the LLM; never
+        a question about the home or for facts it cannot know (the news, the
+        weather, prices): a small model makes those up."""
+        if self.llm is None or self._things.named(clean):
+            return None
+        if not self._conversation.small_talk(clean):
+            return None
+        understood = self.llm.chat(clean)
+        if not understood.answer:
+            return None
+        return Decision(
+            Response(understood.answer), path="llm", llm_tokens=understood.evaluated
+        )
 
     def _as_asked(self, clean: str) -> Intent | None:
         """The question a statement of state sounds like, read by the rules."""
@@ -335,10 +341,10 @@ class Cascade:
                 llm_tokens=tokens,
             )
         if understood.intent is None:
-            speech = understood.answer or NOT_UNDERSTOOD
-            if self._things.named(clean):  # the LLM knows nothing of the home
-                speech = NOT_UNDERSTOOD
-            if imperative(clean):  # "play some jazz": say what cannot be done
+            speech = NOT_UNDERSTOOD
+            if unfinished(clean):  # "turn on the": heard only in part
+                speech = DIDNT_CATCH
+            elif imperative(clean):  # "play some jazz": say what cannot be done
                 said = as_heard_thing(clean, hearing, self._things, verb=True)
                 speech = f"Sorry, I can't {echo(said)}."
             return Decision(
@@ -353,6 +359,9 @@ class Cascade:
         ):
             return Decision(Response(NOT_UNDERSTOOD, success=False), path="memory")
         confidence = intent.confidence
+        if understood.options:  # a close call between two devices: never acted on
+            self.session.choice = Choice(said, understood.options)
+            confidence = self.thresholds.llm_ask
         entity = (
             self.handler.registry.get(intent.entity_ids[0])
             if intent.entity_ids
@@ -386,27 +395,10 @@ class Cascade:
     def _alternative(
         self, clean: str, hearing: Hearing | None, *, publish: bool
     ) -> Decision | None:
-        """The next-best transcripts that the sentence rules read exactly, as a
-        closed-vocabulary recognizer would take them. All of them agreeing: acted
-        on (at the act threshold); disagreeing: the best is asked. Commands only
-        when what was heard first was a command (``publish``); never one naming
-        something the home lacks."""
-        if hearing is None:
-            return None
-        readings, sure = read_alternatives(
-            clean, hearing, self.recognizer, self.handler, self._things,
-            drop=self._drop, publish=publish,
-        )  # fmt: skip
-        if not readings:
-            return None
-        best, heard = readings[0]
-        agree = all(same_action(best, found) for found, _ in readings[1:])
-        confidence = self.thresholds.act if agree and sure else self.thresholds.ask
-        _LOGGER.info(
-            "Heard %r; read the alternative %r (%d readable, %s)", clean,
-            heard.text, len(readings), "agreeing" if agree else "disagreeing",
-        )  # fmt: skip
-        return self._settle(best, confidence, "alternative", clean, hearing)
+        found = best_alternative(
+            clean, hearing, *self._judges, self._things, self._drop, publish=publish
+        )
+        return self._settle(*found, "alternative", clean, hearing) if found else None
 
     # -- act, ask or refuse ------------------------------------------------------------
 
@@ -483,6 +475,10 @@ class Cascade:
 
 
 _DOUBTFUL = 0.8
+_NAMED = 0.25
+"""Added to an LLM reading's confidence when the user named its device in answer
+to "which one?": an action with cue words ("warm", "shut") then acts, one
+without is asked."""
 _ASK_AGAIN_SECONDS = 120.0
 """A "yes" this long after an unanswered question asks it again; later, nothing."""
 _LEARNED = ("llm", "fuzzy", "alternative", "acoustic", "plain", "values")

@@ -62,6 +62,12 @@ POLAR_INTENTS = {
     "HassClose": ("close", "shut"), "HassLock": ("lock",), "HassUnlock": ("unlock",),
 }  # fmt: skip
 """Intents whose opposite is one word away, and the words that carry them."""
+OPPOSITES = {
+    "on": "off", "off": "on", "activate": "deactivate", "deactivate": "activate",
+    "open": "close", "close": "open", "shut": "open", "lock": "unlock",
+    "unlock": "lock",
+}  # fmt: skip
+"""Each such word and the one that says the opposite."""
 
 _GERUNDS = (
     ("Turning on ", "Turn on "), ("Turning off ", "Turn off "), ("Setting ", "Set "),
@@ -85,13 +91,19 @@ _NOUN_STOP = frozenset({
 })  # fmt: skip
 
 
+_SETTINGS = frozenset({"colour", "color", "brightness", "temperature", "position",
+                       "mode", "speed", "percent", "degrees", "level"})  # fmt: skip
+"""Words asking for a value, not a switch ("set the colour of the desk lamp")."""
+
+
 def doubt(
     clean: str, entity: Entity | None, reading: Intent | None = None
 ) -> str | None:
     """Why an LLM reading must be asked, not acted on: the words name both of
-    two opposites ("open or closed"), a number other than the reading's, or a
-    word next to the device's name that is not part of it ("the front door" for
-    the back door, "porch heater")."""
+    two opposites ("open or closed"), a number other than the reading's, a
+    setting for a reading that only switches ("the colour of the desk lamp"
+    read as "turn off"), or a word next to the device's name that is not part of
+    it ("the front door" for the back door, "porch heater")."""
     words = clean.split()
     for one, other in _OPPOSITES:
         if one in words and other in words:
@@ -104,6 +116,9 @@ def doubt(
             return f"{value} was not said ({', '.join(NUMBER.findall(clean))})"
     if said and reading is not None and not numbers:
         return f"{', '.join(NUMBER.findall(clean))} was said, the reading sets none"
+    setting = next((w for w in words if w in _SETTINGS), None)
+    if setting and reading is not None and reading.name in POLAR_INTENTS:
+        return f"{setting!r} asks for a setting; the reading only switches"
     if entity is None:
         return None
     own = set(normalize(f"{entity.name} {entity.area or ''}").split())
@@ -184,6 +199,17 @@ def echo(clean: str) -> str:
     if words[:2] in (["can", "you"], ["could", "you"], ["would", "you"]):
         words = words[2:]
     return " ".join(_OWN.get(w, w) for w in words)
+
+
+_DANGLING = frozenset({"the", "a", "an", "to", "of", "my", "your", "at", "for",
+                       "with", "and", "some", "this", "that"})  # fmt: skip
+
+
+def unfinished(clean: str) -> bool:
+    """Whether the words stop short of what they are about ("turn on the"): heard
+    only in part, never echoed back."""
+    words = clean.removesuffix(" please").split()
+    return bool(words) and words[-1] in _DANGLING
 
 
 FILLER = frozenset({"please", "now", "thanks", "again", "too", "then"})

@@ -12,9 +12,10 @@ the candidates come from the device registry and the model only ranks them.
    cue words ("dark", "freezing", "shut") so the tiny model is not left alone
    with polarity.
 
-A close call between two devices becomes a question ("the desk lamp or the
-porch light?"); a weak best device means the words were not a command, and the
-model answers briefly instead. Whatever it picks still goes through the normal
+A close call between two devices is asked about the first ("Turn on the desk
+lamp?"); a weak best device means the words were not a command for this home.
+Small talk ("tell me a joke") is answered briefly (``chat``), and only small
+talk: the cascade decides. Whatever it picks still goes through the normal
 intent handler: the device's declared topics, its capabilities, confirmations.
 """
 
@@ -142,6 +143,8 @@ class Understanding:
     question: str | None = None
     """Asked instead of acting: which of ``options`` was meant."""
     options: tuple[str, ...] = ()
+    """With ``intent``: devices the model could not tell apart, its pick first
+    (a close call, asked back as a yes/no question about the pick)."""
     answer: str | None = None
     """A spoken answer to small talk: no device is touched."""
     evaluated: int = 0
@@ -241,7 +244,7 @@ class LlmUnderstanding:
             return Understanding()
         self._tell_size()
         if not self._devices or _NOT_FOR_DEVICES.search(clean):
-            return self._chat(text)
+            return Understanding()
         allowed = set(only)
         named = bool(allowed)  # the words (or "it") say which device
         room = self._devices
@@ -284,23 +287,19 @@ class LlmUnderstanding:
             if in_room and len(room) > 1:
                 asked = self._which(room)  # a room, but no telling what for
                 return replace(asked, evaluated=evaluated)
-            chat = self._chat(text)
-            return Understanding(
-                answer=chat.answer, evaluated=evaluated + chat.evaluated
-            )
-        if len(ranked) > 1 and best_score - ranked[1][0] < self._min_margin:
-            first, second = best, ranked[1][1]
-            question = f"Did you mean the {name_of(first)} or the {name_of(second)}?"
-            return Understanding(
-                question=question,
-                options=(first.entity_id, second.entity_id),
-                evaluated=evaluated,
-            )
+            return Understanding(evaluated=evaluated)  # not about a device
+        close = len(ranked) > 1 and best_score - ranked[1][0] < self._min_margin
         try:
             intent, more = self.act(clean, best)
         except LlmError as err:
             _LOGGER.warning("LLM: %s", err.message)
             return Understanding(evaluated=evaluated)
+        if close:  # asked about the first; naming either one also answers
+            return Understanding(
+                intent=intent,
+                options=(best.entity_id, ranked[1][1].entity_id),
+                evaluated=evaluated + more,
+            )
         margin = best_score - ranked[1][0] if len(ranked) > 1 else 2 * self._min_margin
         confidence = intent.confidence + _DEVICE_EVIDENCE * (
             named + in_room + (margin >= 2 * self._min_margin)
