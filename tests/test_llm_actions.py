@@ -23,20 +23,22 @@ LOCK = entity_from_table(
 
 
 class Model:
-    """Prefers the candidate named in ``favourite`` by 2 nats over the others."""
+    """Prefers the candidate named in ``favourite`` by ``by`` nats over the others."""
 
-    def __init__(self, favourite: str) -> None:
-        self.favourite = favourite
+    def __init__(self, favourite: str, by: float = 2.0) -> None:
+        self.favourite, self.by = favourite, by
 
     def score(self, prompt: str, options: list[str]) -> Scores:
         return Scores(
-            [0.0 if o.strip() == self.favourite else -2.0 for o in options], 5
+            [0.0 if o.strip() == self.favourite else -self.by for o in options], 5
         )
 
 
-def _act(words: str, entity: Any, state: str | None, favourite: str) -> str:
+def _act(
+    words: str, entity: Any, state: str | None, favourite: str, by: float = 2.0
+) -> str:
     understanding = LlmUnderstanding(
-        Model(favourite),  # type: ignore[arg-type]
+        Model(favourite, by),  # type: ignore[arg-type]
         lambda _: EntityState(state=state),
     )
     intent, _ = understanding.act(words, entity)
@@ -65,7 +67,26 @@ def _act(words: str, entity: Any, state: str | None, favourite: str) -> str:
     ],
 )
 def test_light_actions(words: str, favourite: str, expected: str) -> None:
-    assert _act(words, LIGHT, "on", favourite) == expected
+    assert _act(words, LIGHT, None, favourite) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "favourite", "by", "expected"),
+    [("off", "turn off", 1.0, "HassTurnOn"),  # "go red with the light": a change
+     ("on", "turn on", 1.0, "HassTurnOff"),
+     ("on", "turn on", 4.0, "HassTurnOn"),  # the model sure enough: its pick
+     ("off", "turn off", 1.0, "HassTurnOn")],
+)  # fmt: skip
+def test_an_action_that_would_change_nothing_is_less_likely(
+    state: str, favourite: str, by: float, expected: str
+) -> None:
+    assert _act("go right with the kitchen light", LIGHT, state, favourite, by) == (
+        expected
+    )
+
+
+def test_a_cue_word_outweighs_the_state() -> None:
+    assert _act("lights out in the kitchen", LIGHT, "off", "turn on") == "HassTurnOff"
 
 
 def test_never_an_unlock_nobody_asked_for() -> None:

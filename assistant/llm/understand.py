@@ -10,7 +10,8 @@ the candidates come from the device registry and the model only ranks them.
 2. Action: the chosen device's few actions ("turn on"/"turn off", "open"/"close",
    ...) are scored after the request and the device, nudged by a short table of
    cue words ("dark", "freezing", "shut") so the tiny model is not left alone
-   with polarity.
+   with polarity, and away from the action that would change nothing (people
+   ask for a change: "go red with the shelf light" when it is off).
 
 A close call between two devices is asked about the first ("Turn on the desk
 lamp?"); a weak best device means the words were not a command for this home.
@@ -80,6 +81,12 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _SAID_NUMBER = re.compile(r"\bto (?P<n>\d+(?:\.\d+)?) ?(?P<unit>percent|degrees?)?\b")
 """A set-point said with the request: "down to 20 percent", "up to 21 degrees"."""
 _CUE_WEIGHT = 3.0
+_STAY_WEIGHT = 2.0
+"""Taken from the log-probability of an action that would leave the device as it
+is ("turn on" for a light already on), unless cue words ask for it."""
+_NO_CHANGE = {"on": "turn on", "off": "turn off", "open": "open", "closed": "close",
+              "locked": "lock", "unlocked": "unlock"}  # fmt: skip
+"""A known state -> the action phrase that would not change it."""
 _BASE_CONFIDENCE = 0.5
 _ACTION_EVIDENCE = 0.15
 """Added to a reading's confidence when cue words favour its action."""
@@ -362,9 +369,21 @@ class LlmUnderstanding:
             cued |= {_FAN_CUES[a] for a in cued if a in _FAN_CUES}
         if entity.domain == Domain.COVER:
             cued |= {a for pattern, a in _COVER_CUES if pattern.search(bare)}
+        state = self._state(entity.entity_id)
+        stays = (  # what would change nothing: people ask for a change
+            ("turn off" if state.hvac_mode == "off" else None)
+            if entity.domain == Domain.CLIMATE
+            else _NO_CHANGE.get(state.state or "")
+        )
         ranked = sorted(
             (
-                (lp + (_CUE_WEIGHT if phrase in cued else 0.0), phrase, name)
+                (
+                    lp
+                    + (_CUE_WEIGHT if phrase in cued else 0.0)
+                    - (_STAY_WEIGHT if phrase == stays and phrase not in cued else 0),
+                    phrase,
+                    name,
+                )
                 for lp, (phrase, name) in zip(scores.logprobs, actions, strict=True)
                 if phrase != "unlock" or phrase in cued  # never an unasked unlock
             ),
