@@ -122,3 +122,48 @@ def test_a_room_with_an_unknown_thing_is_no_paraphrase() -> None:
     assert vague("bedroom lights") and vague("bedroom")
     assert not vague("bedroom farm") and not vague("bedroom heater")
     assert vague("up the bedroom for the night")  # more than a name: the LLM's
+
+
+class _Worker(Model):
+    def set_prefix(self, prefix: str) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("scores", "asked_which"), [((1.2, -1.6), False),
+                                                    ((1.0, 0.5), True)])  # fmt: skip
+def test_a_weak_device_that_leads_its_room_is_asked_about(
+    monkeypatch: pytest.MonkeyPatch, scores: tuple[float, float], asked_which: bool
+) -> None:
+    """The words name a room but no device, and the model's best is below its
+    bar: a clear lead is asked about as a yes/no question ("Set the bedroom
+    radiator to 19.5 degrees?"), no lead gets "Which one: …?"."""
+    light, radiator = (
+        entity_from_table(
+            {
+                "component": kind,
+                "name": name,
+                "area": "Bedroom",
+                "command_topic": f"b/{kind}/set",
+                "temperature_command_topic": "t",
+            },
+            f"d[{index}]",
+        )
+        for index, (kind, name) in enumerate(
+            (("light", "Ceiling Light"), ("climate", "Radiator"))
+        )
+    )
+    understanding = LlmUnderstanding(
+        _Worker("turn off"),  # type: ignore[arg-type]
+        lambda _: EntityState(state="on"),
+    )
+    understanding.update_devices([light, radiator])
+    ranked = [(scores[0], radiator), (scores[1], light)]
+    monkeypatch.setattr(understanding, "_rank_devices", lambda *_: (ranked, 0))
+    found = understanding.understand("it's roasting in the bedroom")
+    if asked_which:
+        assert found.intent is None and str(found.question).startswith("Which one")
+    else:
+        assert found.intent is not None and found.intent.entity_ids == (
+            radiator.entity_id,
+        )
+        assert found.options == (radiator.entity_id, light.entity_id)

@@ -284,18 +284,22 @@ class LlmUnderstanding:
             ", ".join(f"{e.name} {s:.1f}" for s, e in ranked[:3]),
         )  # fmt: skip
         in_room = room is not self._devices
-        if (
+        lead = best_score - ranked[1][0] if len(ranked) > 1 else 0.0
+        weak = (
             not named
             and best_score < self._min_score
             and not (
                 in_room and room == [best]  # the one device of the room the words name
             )
-        ):
+        )
+        leads = in_room and len(ranked) > 1 and lead >= self._min_margin
+        if weak and not leads:
             if in_room and len(room) > 1:
                 asked = self._which(room)  # a room, but no telling what for
                 return replace(asked, evaluated=evaluated)
             return Understanding(evaluated=evaluated)  # not about a device
-        close = len(ranked) > 1 and best_score - ranked[1][0] < self._min_margin
+        # a close call, or a weak device that leads its room: asked about, yes or no
+        close = weak or (len(ranked) > 1 and lead < self._min_margin)
         try:
             intent, more = self.act(clean, best)
         except LlmError as err:
@@ -307,7 +311,7 @@ class LlmUnderstanding:
                 options=(best.entity_id, ranked[1][1].entity_id),
                 evaluated=evaluated + more,
             )
-        margin = best_score - ranked[1][0] if len(ranked) > 1 else 2 * self._min_margin
+        margin = lead if len(ranked) > 1 else 2 * self._min_margin
         confidence = intent.confidence + _DEVICE_EVIDENCE * (
             named + in_room + (margin >= 2 * self._min_margin)
         )
