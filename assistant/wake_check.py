@@ -91,8 +91,6 @@ class CheckedWakeDetector:
         """The start and end of the last chunk heard: audio time, not the clock
         (recorded audio runs faster than real time)."""
         self._quiet_until_ms = 0
-        self._last: Hearing | None = None
-        """What Whisper heard last, freely."""
 
     @property
     def threshold(self) -> float:
@@ -129,11 +127,11 @@ class CheckedWakeDetector:
 
     def _confirm(self, detection: Detection) -> Detection | None:
         started = time.perf_counter()
-        ok, text, lag = self._heard_phrase(b"".join(c.audio for c in self._audio))
+        ok, heard, lag = self._heard_phrase(b"".join(c.audio for c in self._audio))
         later = not ok and self.sentence_lag > 0
         _LOGGER.info(
             "Unsure wake word (score %.2f): Whisper heard %r, %s (%.1f, %.0f ms)",
-            detection.score, text,
+            detection.score, heard.text,
             "taken" if ok else "to check on the sentence" if later else "rejected",
             lag, (time.perf_counter() - started) * 1000,
         )  # fmt: skip
@@ -151,30 +149,29 @@ class CheckedWakeDetector:
         self.inner.reset()
         return Detection(detection.name, detection.score, detection.timestamp_ms)
 
-    def _led(self, audio: bytes, heard: str, lag: float) -> tuple[str, float]:
+    def _led(self, audio: bytes, free: Hearing, lag: float) -> tuple[str, float]:
         """The sentence Whisper hears after the wake phrase when it is made to
         start with it, and how much less likely the audio finds that sentence
-        than ``heard`` (what it heard freely); ``lag`` when it cannot tell.
+        than what it heard freely (``free``); ``lag`` when it cannot tell.
         Robotic voices are heard as something else entirely from the first word
         ("The only one in the world…"), so the phrase in place of two of its
         words is far off; told that the phrase comes first, Whisper hears the
         command ("Hey Jarvis, could you set the colour of the desk lamp…"). Near
         misses stay far off: "Hey Travis, set…" against "Hey Jarvis, set…"."""
-        free = self._last
         bare = self.phrase.rstrip(".")
         led = self._stt.hear(audio, lead=bare + ",").text
-        if free is None or free.score is None or not led:
+        if free.score is None or not led:
             return "", lag
         said = f"{bare}, {led[:1].lower()}{led[1:]}"
-        as_heard, as_said = free.score([heard, said])
+        as_heard, as_said = free.score([free.text, said])
         return said, min(lag, as_heard - as_said)
 
     def _heard_phrase(
         self, audio: bytes, lag_limit: float | None = None, places: int = _PLACES
-    ) -> tuple[bool, str, float]:
+    ) -> tuple[bool, Hearing, float]:
         """Whether Whisper hears the wake phrase in ``audio`` (at one of the first
         ``places`` places), what it heard, and the lag."""
-        hearing = self._last = self._stt.hear(audio)
+        hearing = self._stt.hear(audio)
         heard = normalize(hearing.text)
         lag = 0.0
         if normalize(self.phrase) not in heard and hearing.score is not None:
@@ -182,16 +179,17 @@ class CheckedWakeDetector:
             said, *phrase = hearing.score([hearing.text, *placed])
             lag = said - max(phrase)
         limit = self.max_lag if lag_limit is None else lag_limit
-        return bool(heard) and lag <= limit, hearing.text, lag
+        return bool(heard) and lag <= limit, hearing, lag
 
     def _confirm_sentence(self, before: bytes, command: bytes) -> bool:
         """The wake phrase heard at the start of the whole sentence (the audio up
         to the unsure detection, then the command)."""
         started = time.perf_counter()
         audio = before + command
-        ok, text, lag = self._heard_phrase(audio, self.sentence_lag, _SENTENCE_PLACES)
+        ok, heard, lag = self._heard_phrase(audio, self.sentence_lag, _SENTENCE_PLACES)
+        text = heard.text
         if not ok and text:
-            led, lag = self._led(audio, text, lag)
+            led, lag = self._led(audio, heard, lag)
             ok = lag <= self.sentence_lag
             text = f"{text!r} or {led!r}"
         _LOGGER.info(

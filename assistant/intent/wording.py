@@ -83,7 +83,6 @@ _NOT_IMPERATIVE = {
 
 
 _KIND_NOUNS = frozenset(w for words in KIND_WORDS.values() for w in words)
-_OPPOSITES = (("open", "close"), ("on", "off"), ("lock", "unlock"), ("open", "shut"))
 _NOUN_STOP = frozenset({
     "the", "a", "an", "my", "our", "in", "on", "off", "of", "to", "and", "is", "are",
     "please", "now", "up", "down", "it", "for", "at", "with", "too", "so", "again",
@@ -105,7 +104,7 @@ def doubt(
     read as "turn off"), or a word next to the device's name that is not part of
     it ("the front door" for the back door, "porch heater")."""
     words = clean.split()
-    for one, other in _OPPOSITES:
+    for one, other in OPPOSITES.items():
         if one in words and other in words:
             return f"both {one} and {other}"
     said = {float(n) for n in NUMBER.findall(clean)}
