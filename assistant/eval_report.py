@@ -42,6 +42,8 @@ class ClipResult:
             "outcome": self.outcome,
             "detail": self.detail,
             "woke": obs.woke,
+            "wakes": obs.wakes,
+            "seconds": round(obs.seconds, 2),
             "transcript": obs.transcript,
             "commands": [{"topic": t, "payload": p} for t, p in obs.commands],
             "reply": obs.reply,
@@ -139,6 +141,7 @@ def build_report(results: list[ClipResult]) -> dict[str, Any]:
         ),
         "wake_recall": share(sum(r.obs.woke for r in wake), len(wake)),
         "false_wakes": share(sum(r.obs.woke for r in ignore), len(ignore)),
+        "false_wakes_per_hour": _per_hour(ignore),
         "latency_ms": {
             "n": len(latencies),
             "p50": round(percentile(latencies, 0.5), 1),
@@ -160,6 +163,14 @@ def build_report(results: list[ClipResult]) -> dict[str, Any]:
         "confusions": [_confusion(r) for r in worst[:_CONFUSIONS]],
         "results": [r.as_json() for r in results],
     }
+
+
+def _per_hour(ignore: list[ClipResult]) -> dict[str, float]:
+    """Every time the ``ignore`` clips woke it, per hour of their audio."""
+    wakes = sum(r.obs.wakes for r in ignore)
+    hours = sum(r.obs.seconds for r in ignore) / 3600
+    per_hour = round(wakes / hours, 2) if hours else 0.0
+    return {"wakes": wakes, "hours": round(hours, 3), "per_hour": per_hour}
 
 
 def _ratio(s: dict[str, Any]) -> str:
@@ -191,6 +202,12 @@ def format_report(report: dict[str, Any]) -> str:
         f"wake recall: {_ratio(report['wake_recall'])}",
         f"false wakes (ignore clips that woke): {_ratio(report['false_wakes'])}",
     ]
+    hourly = report["false_wakes_per_hour"]
+    if hourly["hours"]:
+        lines.append(
+            f"false wakes per hour: {hourly['per_hour']:.2f} ({hourly['wakes']} in "
+            f"{60 * hourly['hours']:.1f} minutes of ignore clips)"
+        )
     if lat["n"]:
         paths = ", ".join(
             f"{p} {v['p50']:.0f} ms ({v['n']})" for p, v in lat["by_path"].items()

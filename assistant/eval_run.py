@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .app import Assistant, build_assistant, overrides_adjuster, registry_from_config
-from .audio import read_wav
+from .audio import SAMPLE_RATE, SAMPLE_WIDTH, read_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config, DebugConfig
 from .discovery import DiscoveryError, entities_from_discovery, parse_discovery_topic
@@ -34,6 +34,7 @@ from .evaluate import (
     HOMES_DIR,
     EvalError,
     ExpectCommand,
+    ExpectIgnore,
     HomeFile,
     Label,
     Observation,
@@ -104,6 +105,8 @@ async def observe(
     heard = result.transcript is not None
     obs = Observation(
         woke=result.wake_word is not None,
+        wakes=int(result.wake_word is not None),
+        seconds=len(pcm) / SAMPLE_WIDTH / SAMPLE_RATE,
         transcript=result.transcript,
         commands=[(c.topic, c.payload) for c in result.commands],
         reply=result.response,
@@ -123,6 +126,22 @@ async def observe(
         obs.commands += [(c.topic, c.payload) for c in second.commands]
         obs.error = obs.error or second.error
     return obs
+
+
+async def observe_through(pipeline: Any, pcm: bytes) -> Observation:
+    """Run a clip that should not wake it to its end: every wake and command."""
+    results = await pipeline.run_audio_through(pcm)
+    heard = [r.transcript for r in results if r.transcript is not None]
+    return Observation(
+        woke=bool(results),
+        wakes=len(results),
+        seconds=len(pcm) / SAMPLE_WIDTH / SAMPLE_RATE,
+        transcript=" | ".join(heard) if heard else None,
+        commands=[(c.topic, c.payload) for r in results for c in r.commands],
+        reply=" | ".join(r.response for r in results if r.response) or None,
+        asked=any(r.awaiting_confirmation for r in results),
+        error=next((r.error for r in results if r.error), None),
+    )
 
 
 class Progress:
@@ -171,9 +190,12 @@ async def _run_clips(
             results.append(ClipResult(label, "error", err.message, ran=False))
         else:
             try:
-                obs = await observe(
-                    assistant.pipeline, pcm, partial(user_answer, label)
-                )
+                if isinstance(label.expect, ExpectIgnore):
+                    obs = await observe_through(assistant.pipeline, pcm)
+                else:
+                    obs = await observe(
+                        assistant.pipeline, pcm, partial(user_answer, label)
+                    )
             except Exception as err:  # one broken clip never stops the run
                 _LOGGER.exception("Clip %s failed", label.name)
                 obs = Observation(error=f"{type(err).__name__}: {err}")

@@ -230,6 +230,10 @@ class Observation:
     """What one clip did: its first turn, and the typed answer to a question."""
 
     woke: bool = False
+    wakes: int = 0
+    """How many times it woke (every time, in an ``ignore`` clip)."""
+    seconds: float = 0.0
+    """The clip's length."""
     transcript: str | None = None
     commands: list[tuple[str, str]] = field(default_factory=list)
     """(topic, payload) published by both turns."""

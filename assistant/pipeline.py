@@ -166,6 +166,21 @@ class Pipeline:
         result = await self.run_stream(source())
         return result or RunResult()
 
+    async def run_audio_through(self, pcm: bytes) -> list[RunResult]:
+        """Every time recorded audio wakes it, to the end of the audio (long
+        background audio): each command is handled as it comes."""
+        self._audio_stages()[0].reset()
+        self._last_wake_ms = None
+
+        async def source() -> AsyncIterator[AudioChunk]:
+            for chunk in chunks(pcm + bytes(int(0.5 * SAMPLE_RATE) * SAMPLE_WIDTH)):
+                yield chunk
+
+        stream, results = source(), []
+        while (result := await self.run_stream(stream)) is not None:
+            results.append(result)
+        return results
+
     async def run_text(self, text: str) -> RunResult:
         """Typed text: the audio stages are skipped."""
         result = RunResult(transcript=text)

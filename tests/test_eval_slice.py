@@ -75,3 +75,33 @@ def test_eval_reports_the_known_outcomes_of_a_slice(
     text = run_cli("eval", str(tmp_path))
     assert text.returncode == 0, text.stderr
     assert text.stdout.splitlines()[0].startswith("false action rate: 20.0 %")
+
+
+def test_an_ignore_clip_is_heard_to_its_end_and_every_wake_counts(
+    speech: dict[str, Path], tmp_path: Path
+) -> None:
+    """Long background audio: each time it woke is a false wake, per hour."""
+    from assistant.audio import read_wav, write_wav
+
+    talk = LIVE["light_no_wake"].name
+    parts = [talk, _utterance("Hey Jarvis, what time is it?"), talk,
+             _utterance("Hey Jarvis, turn on the kitchen light."), talk]  # fmt: skip
+    pcm = b"".join(read_wav(speech[name]) + bytes(32000) for name in parts)
+    write_wav(tmp_path / "long.wav", pcm)
+    home = {"name": "test", "discovery": DISCOVERY, "states": STATES}
+    (tmp_path / "homes").mkdir()
+    (tmp_path / "homes" / "test.json").write_text(json.dumps(home))
+    label = {"file": "long.wav", "category": "background", "home": "test",
+             "expect": {"kind": "ignore"}}  # fmt: skip
+    (tmp_path / "labels.jsonl").write_text(json.dumps(label) + "\n")
+    proc = run_cli("eval", "--json", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+
+    (clip,) = report["results"]
+    assert clip["wakes"] == 2 and clip["outcome"] == "wrong_action"
+    assert clip["commands"] == [{"topic": "t/kitchen/light/set", "payload": "ON"}]
+    hours = len(pcm) / 32000 / 3600
+    assert report["false_wakes_per_hour"] == {
+        "wakes": 2, "hours": round(hours, 3), "per_hour": round(2 / hours, 2)
+    }  # fmt: skip

@@ -6,6 +6,9 @@ python -m tests.corpus.make lists --seed 1234
 python -m tests.corpus.make audio SPLIT OUT [--limit N] [--only-available]
     synthesizes the WAVs of tests/corpus/SPLIT.jsonl into OUT, with
     OUT/labels.jsonl and OUT/homes/*.json, for ``assistant eval OUT``
+python -m tests.corpus.make background SPLIT OUT [--minutes 30]
+    one-minute WAVs of talk, television and music with no wake word in them, for
+    ``assistant eval OUT``: false wakes per hour (see background.py)
 """
 
 from __future__ import annotations
@@ -213,6 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip clips whose TTS engine is not installed",
     )
+    background = commands.add_parser(
+        "background", help="long audio with no wake word (false wakes per hour)"
+    )
+    background.add_argument("split", choices=("dev", "test"))
+    background.add_argument("out", type=Path, help="output folder")
+    background.add_argument("--minutes", type=int, default=30)
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO,
@@ -220,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "lists":
             make_lists(args.seed, args.force, args.dev_only)
+        elif args.command == "background":
+            from .background import make_background
+
+            make_background(args.out, args.split, args.minutes, _models_dir())
         else:
             make_audio(args.split, args.out, args.limit, args.only_available)
     except (CorpusError, AssistantError, ValueError, RuntimeError, OSError) as err:
