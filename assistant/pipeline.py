@@ -155,31 +155,29 @@ class Pipeline:
     async def run_audio(self, pcm: bytes) -> RunResult:
         """Process recorded audio as if the microphone heard it, then silence."""
         tail = self._vad_cfg.silence_seconds + self._vad_cfg.start_timeout_seconds + 0.5
-        pcm = pcm + bytes(int(tail * SAMPLE_RATE) * SAMPLE_WIDTH)
-        self._audio_stages()[0].reset()
-        self._last_wake_ms = None
-
-        async def source() -> AsyncIterator[AudioChunk]:
-            for chunk in chunks(pcm):
-                yield chunk
-
-        result = await self.run_stream(source())
+        result = await self.run_stream(self._recorded(pcm, tail))
         return result or RunResult()
 
     async def run_audio_through(self, pcm: bytes) -> list[RunResult]:
         """Every time recorded audio wakes it, to the end of the audio (long
         background audio): each command is handled as it comes."""
-        self._audio_stages()[0].reset()
-        self._last_wake_ms = None
-
-        async def source() -> AsyncIterator[AudioChunk]:
-            for chunk in chunks(pcm + bytes(int(0.5 * SAMPLE_RATE) * SAMPLE_WIDTH)):
-                yield chunk
-
-        stream, results = source(), []
+        stream, results = self._recorded(pcm, 0.5), []
         while (result := await self.run_stream(stream)) is not None:
             results.append(result)
         return results
+
+    def _recorded(self, pcm: bytes, tail_seconds: float) -> AsyncIterator[AudioChunk]:
+        """``pcm`` and ``tail_seconds`` of silence as microphone chunks, heard
+        afresh (the wake models and their refractory period start over)."""
+        self._audio_stages()[0].reset()
+        self._last_wake_ms = None
+        audio = pcm + bytes(int(tail_seconds * SAMPLE_RATE) * SAMPLE_WIDTH)
+
+        async def source() -> AsyncIterator[AudioChunk]:
+            for chunk in chunks(audio):
+                yield chunk
+
+        return source()
 
     async def run_text(self, text: str) -> RunResult:
         """Typed text: the audio stages are skipped."""
