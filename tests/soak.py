@@ -3,7 +3,7 @@ restarts under `assistant run`. Real models, a real Mosquitto, PulseAudio's virt
 devices and an independent subscriber. Not collected by pytest.
 
     .venv/bin/python -m tests.soak [--commands 1000] [--restarts 10] [--out DIR]
-                                   [--no-llm]
+                                   [--run-commands 0] [--no-llm]
 
 Exit status 0 when every figure passes: no crash, RSS growth under 5 %, every
 command executed or refused, every executed one arrived, none late or unexpected.
@@ -358,8 +358,11 @@ def _restart(broker: Broker, live: LiveAssistant, arrivals: Arrivals) -> dict[st
     return {"back": back, "reconnect_s": reconnect, "subscriber_back": subscriber}
 
 
-def run_soak(restarts: int, folder: Path, extra: str) -> dict[str, Any]:
-    """`assistant run` while its broker is stopped, frozen and started again."""
+def run_soak(
+    restarts: int, folder: Path, extra: str, steady: int = 0
+) -> dict[str, Any]:
+    """`assistant run` while its broker is stopped, frozen and started again;
+    ``steady`` commands said after the warm-up, before the first restart."""
     generate()
     start_pulse()
     broker = Broker(folder)
@@ -372,7 +375,7 @@ def run_soak(restarts: int, folder: Path, extra: str) -> dict[str, Any]:
     up = iter(RUN_UP * (restarts + 1))
     with running(config, broker.port) as live:
         sampler = RssSampler(live.proc.pid, lambda: len(said))
-        for _ in range(RUN_WARMUP):
+        for _ in range(RUN_WARMUP + steady):
             said.append(say(live, RUN_UP[len(said) % len(RUN_UP)], "up"))
         for cycle in range(restarts + 1):
             said += [say(live, next(up), "up"), say(live, next(up), "up")]
@@ -461,6 +464,10 @@ def main() -> int:
     parser.add_argument("--commands", type=int, default=1000)
     parser.add_argument("--restarts", type=int, default=10)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--run-commands", type=int, default=0, metavar="N",
+        help="commands said to `run` after its warm-up, before the restarts",
+    )  # fmt: skip
     parser.add_argument("--no-llm", action="store_true", help="[llm] enabled = false")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -473,8 +480,8 @@ def main() -> int:
     figures: dict[str, dict[str, Any]] = {}
     if args.commands:
         figures["process"] = process_soak(args.commands, out / "process", extra)
-    if args.restarts:
-        figures["run"] = run_soak(args.restarts, out / "run", extra)
+    if args.restarts or args.run_commands:
+        figures["run"] = run_soak(args.restarts, out / "run", extra, args.run_commands)
     (out / "summary.json").write_text(json.dumps(figures, indent=1, default=str))
     for name, summary in figures.items():  # the figures, one a line
         for key, value in summary.items():

@@ -68,8 +68,11 @@ def test_unsure_opposite_is_asked_then_yes_acts(
 ) -> None:
     # Whisper hears "off" at 0.97-0.999 here: the highest threshold makes this clear
     # word an unsure one, so the test does not hang on a voice's quirks (only a
-    # word whose every rival spelling underflows reaches 1.0 exactly)
-    config = _config(tmp_path, "[intent]\nword_threshold = 1.0\n")
+    # word whose every rival spelling underflows reaches 1.0 exactly); and no
+    # margin lets the audio settle it ("turn on the porch light" scored instead)
+    config = _config(
+        tmp_path, "[intent]\nword_threshold = 1.0\nopposite_margin = 1000.0\n"
+    )
     sub = Subscriber(home, COMMAND_TOPICS)
     try:
         asked, yes = _process(home, config, "porch_off", "yes", speech=speech)
@@ -78,6 +81,22 @@ def test_unsure_opposite_is_asked_then_yes_acts(
         sub.close()
     assert asked["commands"] == [] and asked["response"] == "Turn off the porch light?"
     assert yes["commands"] == [{"topic": "tasmota/porch/cmnd/POWER", "payload": "OFF"}]
+    assert received == [("tasmota/porch/cmnd/POWER", "OFF")]
+
+
+def test_unsure_word_the_audio_settles_acts(
+    home: int, speech: dict[str, Path], tmp_path: Path
+) -> None:
+    """The same "off" made unsure, with the default margin: the audio finds "turn
+    on the porch light" far less likely, so the command acts unasked."""
+    config = _config(tmp_path, "[intent]\nword_threshold = 1.0\n")
+    sub = Subscriber(home, COMMAND_TOPICS)
+    try:
+        (done,) = _process(home, config, "porch_off", speech=speech)
+        received = sub.wait_for(1, timeout=5)
+    finally:
+        sub.close()
+    assert done["commands"] == [{"topic": "tasmota/porch/cmnd/POWER", "payload": "OFF"}]
     assert received == [("tasmota/porch/cmnd/POWER", "OFF")]
 
 

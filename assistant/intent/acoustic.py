@@ -20,7 +20,7 @@ import yaml
 
 from . import Hearing, Intent, resolved
 from .alternatives import contradicts, same_action
-from .wording import OPPOSITES, POLAR_INTENTS, content_words
+from .wording import OPPOSITES, POLAR_INTENTS, content_words, unsure_word
 
 if TYPE_CHECKING:
     from ..handle import IntentHandler
@@ -326,3 +326,42 @@ def opposite_by_sound(intent: Intent, hearing: Hearing, margin: float) -> str | 
         heard - swapped,
     )  # fmt: skip
     return other if heard - swapped < margin else None
+
+
+def doubted_word(
+    intent: Intent, hearing: Hearing | None, floor: float, margin: float
+) -> str | None:
+    """The word of ``intent`` heard too unsurely to act on (``unsure_word``),
+    unless it is an action word the audio settles (``word_by_sound``)."""
+    word = unsure_word(intent, hearing, floor)
+    if word and hearing and word_by_sound(word, hearing, floor, margin):
+        return None
+    return word
+
+
+def word_by_sound(word: str, hearing: Hearing, floor: float, margin: float) -> bool:
+    """Whether the audio settles an on/off, open/close or lock/unlock word that
+    Whisper wrote unsurely (probability under ``floor``): the sentence with its
+    opposite in its place is at least ``margin`` less likely. A low probability
+    says Whisper wavered, not what between: "Please shut the lounge blinds" wavers
+    between "shut" and "shot", never "open". False, so the word stays in doubt,
+    when the low probability is the short word before it ("and lock") or the
+    word cannot be found in the transcript as written."""
+    opposite = OPPOSITES.get("off" if word == "of" else word)
+    own = hearing.word_probability(word, before=False)
+    if hearing.score is None or opposite is None or own is None or own >= floor:
+        return False
+    places = [i for i, (heard, _) in enumerate(hearing.words) if heard == word]
+    unsure = min(places, key=lambda i: hearing.words[i][1])
+    found = list(re.finditer(rf"(?<!\w){word}(?!\w)", hearing.text, re.IGNORECASE))
+    if len(found) != len(places):
+        return False
+    spot = found[places.index(unsure)]
+    other = opposite.capitalize() if spot.group(0)[:1].isupper() else opposite
+    swapped = hearing.text[: spot.start()] + other + hearing.text[spot.end() :]
+    heard, against = hearing.score([hearing.text, swapped])
+    _LOGGER.info(
+        "Heard %r (%r at %.2f); %r is %.1f less likely", hearing.text, word, own,
+        swapped, heard - against,
+    )  # fmt: skip
+    return heard - against >= margin

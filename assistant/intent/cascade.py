@@ -25,7 +25,13 @@ from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from . import Hearing, Intent, normalize, resolved
-from .acoustic import by_sound, opposite_by_sound, plainly, sound_disagrees
+from .acoustic import (
+    by_sound,
+    doubted_word,
+    opposite_by_sound,
+    plainly,
+    sound_disagrees,
+)
 from .alternatives import best_alternative, both_ways, opposite_heard
 from .clauses import CLAUSE_CONFIDENCE, one_command
 from .conversation import Answer, Conversation
@@ -46,7 +52,6 @@ from .wording import (
     imperative,
     kind_of,
     unfinished,
-    unsure_word,
 )
 
 if TYPE_CHECKING:
@@ -235,10 +240,12 @@ class Cascade:
         if intent is not None and "name" in intent.slots and not resolved(intent):
             heard = str(intent.slots["name"])
             if self._things.unknown(normalize(heard)) is not None:
-                return self._refuse_unknown(heard, False, intent, hearing)
+                return refuse_unknown(heard, False, intent, hearing, self._things)
         unknown = self._things.unknown(clean)
         if unknown is not None and not referent:
-            return self._refuse_unknown(unknown.phrase, unknown.room, intent, hearing)
+            return refuse_unknown(
+                unknown.phrase, unknown.room, intent, hearing, self._things
+            )
         by_sound = None
         if intent is not None and not referent:
             by_sound = self._sounds(intent, hearing, publish=True)
@@ -283,7 +290,9 @@ class Cascade:
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
         unknown = self._things.unknown(clean)
         if unknown is not None:
-            return self._refuse_unknown(unknown.phrase, unknown.room, None, hearing)
+            return refuse_unknown(
+                unknown.phrase, unknown.room, None, hearing, self._things
+            )
         other = self._alternative(clean, hearing, publish=False)
         if other is not None:
             return other
@@ -415,8 +424,8 @@ class Cascade:
     ) -> Decision:
         th = self.thresholds
         if not resolved(intent) and "name" in intent.slots:
-            return self._refuse_unknown(
-                str(intent.slots["name"]), False, intent, hearing
+            return refuse_unknown(
+                str(intent.slots["name"]), False, intent, hearing, self._things
             )
         if not resolved(intent) and "area" in intent.slots:  # "in the narsa rim"
             area = as_heard_thing(str(intent.slots["area"]), hearing, self._things)
@@ -425,7 +434,9 @@ class Cascade:
         decision = Decision(response, intent, path, confidence=confidence)
         if not _publishes(response) and not response.confirm:
             return decision  # an answer, a refusal, a timer: nothing to undo
-        unsure = both_ways(clean, intent) or unsure_word(intent, hearing, th.word)
+        unsure = both_ways(clean, intent) or doubted_word(
+            intent, hearing, th.word, th.names.opposite
+        )
         if not unsure and hearing is not None and not response.confirm:
             unsure = (
                 opposite_by_sound(intent, hearing, th.names.opposite)
@@ -434,7 +445,7 @@ class Cascade:
             )
         rival = foreign_rival(intent, hearing, self.recognizer, th.names, self._drop)
         if rival is not None and rival.verdict == "refuse":
-            return self._refuse_unknown(rival.phrase, rival.room, intent)
+            return refuse_unknown(rival.phrase, rival.room, intent, None, self._things)
         unsure = unsure or (rival.phrase if rival else None)
         if unsure:
             _LOGGER.info("Unsure of the word %r: asking", unsure)
@@ -463,15 +474,6 @@ class Cascade:
         learn = clean if path in _LEARNED and not response.confirm else None
         self._question = _Question(asked, intent, learn, time.monotonic())
         return Decision(asked, intent, path, asking=True, confidence=confidence)
-
-    def _refuse_unknown(
-        self,
-        phrase: str,
-        room: bool,
-        intent: Intent | None,
-        hearing: Hearing | None = None,
-    ) -> Decision:
-        return refuse_unknown(phrase, room, intent, hearing, self._things)
 
 
 _DOUBTFUL = 0.8
