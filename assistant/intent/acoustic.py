@@ -318,14 +318,8 @@ def opposite_by_sound(intent: Intent, hearing: Hearing, margin: float) -> str | 
     opposite = OPPOSITES.get(hearing.words[0][0])
     if first is None or opposite is None:
         return None
-    word = opposite.capitalize() if first.group(2)[:1].isupper() else opposite
-    other = first.group(1) + word + hearing.text[first.end() :]
-    heard, swapped = hearing.score([hearing.text, other])
-    _LOGGER.info(
-        "Heard %r; its opposite %r is %.1f less likely", hearing.text, other,
-        heard - swapped,
-    )  # fmt: skip
-    return other if heard - swapped < margin else None
+    other, lag = _opposite_lag(hearing, first.start(2), first.end(2), opposite)
+    return other if lag < margin else None
 
 
 def doubted_word(
@@ -357,11 +351,21 @@ def word_by_sound(word: str, hearing: Hearing, floor: float, margin: float) -> b
     if len(found) != len(places):
         return False
     spot = found[places.index(unsure)]
-    other = opposite.capitalize() if spot.group(0)[:1].isupper() else opposite
-    swapped = hearing.text[: spot.start()] + other + hearing.text[spot.end() :]
-    heard, against = hearing.score([hearing.text, swapped])
+    _LOGGER.info("%r heard at %.2f", word, own)
+    return _opposite_lag(hearing, spot.start(), spot.end(), opposite)[1] >= margin
+
+
+def _opposite_lag(
+    hearing: Hearing, start: int, end: int, opposite: str
+) -> tuple[str, float]:
+    """The transcript with ``opposite`` in place of its ``start:end`` (an action
+    word), and how much less likely the audio finds it (nats)."""
+    assert hearing.score is not None
+    said = hearing.text
+    word = opposite.capitalize() if said[start : start + 1].isupper() else opposite
+    other = said[:start] + word + said[end:]
+    heard, swapped = hearing.score([said, other])
     _LOGGER.info(
-        "Heard %r (%r at %.2f); %r is %.1f less likely", hearing.text, word, own,
-        swapped, heard - against,
-    )  # fmt: skip
-    return heard - against >= margin
+        "Heard %r; its opposite %r is %.1f less likely", said, other, heard - swapped
+    )
+    return other, heard - swapped
