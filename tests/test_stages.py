@@ -132,9 +132,11 @@ def test_hears_the_command_after_the_wake_phrase(
         if utterance.voice == "piper" and utterance.wake and not utterance.noise_db:
             audio = read_wav(speech[utterance.name])
             whole = stt.hear(audio).text
-            assert whole.startswith("Hey Jarvis, ")
+            # as written: "Hey Jarvis, …" or, on some CPUs, "Hey, Jarvis, …"
+            opening = re.match(r"Hey,? Jarvis, ", whole)
+            assert opening is not None, whole
             hearing = stt.hear(audio, lead="Hey Jarvis,")
-            rest = whole.removeprefix("Hey Jarvis, ")
+            rest = whole[opening.end() :]
             assert hearing.text == rest[:1].upper() + rest[1:]
             assert hearing.words[0][0] == rest.split()[0].lower()
             checked += 1
