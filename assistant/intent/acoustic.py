@@ -346,7 +346,8 @@ def word_by_sound(word: str, hearing: Hearing, floor: float, margin: float) -> b
     if hearing.score is None or opposite is None or own is None or own >= floor:
         return False
     places = [i for i, (heard, _) in enumerate(hearing.words) if heard == word]
-    unsure = min(places, key=lambda i: hearing.words[i][1])
+    # where ``own`` was read: never the first word (its probability says nothing)
+    unsure = min((i for i in places if i), key=lambda i: hearing.words[i][1])
     found = list(re.finditer(rf"(?<!\w){word}(?!\w)", hearing.text, re.IGNORECASE))
     if len(found) != len(places):
         return False
