@@ -60,6 +60,9 @@ class HomeAssistantMqtt:
         self._subscribed: set[str] = set()
         self._last_message = time.monotonic()
         self._change_pending = False
+        self._known: dict[str, bytes] = {}
+        """Discovery payloads taken whole, by topic: the same one again (retained,
+        after every reconnect) changes nothing and is not parsed again."""
         self.client_id = client_id or one_shot_client_id(cfg.client_id, "client")
         self._client = paho.Client(
             paho.CallbackAPIVersion.VERSION2,
@@ -335,6 +338,9 @@ class HomeAssistantMqtt:
             _LOGGER.exception("Could not handle MQTT message on %s", topic)
 
     def _discovered(self, topic: str, payload: bytes) -> None:
+        if self._known.get(topic) == payload:
+            return
+        self._known.pop(topic, None)
         try:
             found = entities_from_discovery(topic, payload, self._cfg.discovery_prefix)
             entities = [self._adjust(e) for e in found or ()]
@@ -346,6 +352,8 @@ class HomeAssistantMqtt:
                 _LOGGER.info("Forgot %s (%s)", removed.name, removed.entity_id)
         else:
             stored, removed_now = self.registry.replace_topic(topic, entities)
+            if len(stored) == len(entities):  # none lost to another's unique_id
+                self._known[topic] = payload
             for removed in removed_now:
                 _LOGGER.info("Forgot %s (%s)", removed.name, removed.entity_id)
             for entity in stored:

@@ -85,3 +85,41 @@ async def test_tracks_updates_and_forgets_deleted_devices(home: int) -> None:
     finally:
         await adapter.stop()
         publish_retained(home, {topic: "", "t/heater/state": ""})
+
+
+async def test_the_same_config_again_changes_nothing(home: int) -> None:
+    """A retained config comes again after every reconnect: the home is not
+    rebuilt for it (the recognizer, the LLM's device list); a changed one is."""
+    topic = "homeassistant/switch/temp_kettle/config"
+    first = json.dumps({"name": "Kettle", "cmd_t": "t/kettle/set", "uniq_id": "k1"})
+    renamed = json.dumps(
+        {"name": "Tea Kettle", "cmd_t": "t/kettle/set", "uniq_id": "k1"}
+    )
+    publish_retained(home, {topic: first})
+    changes: list[set[str]] = []
+    adapter = _adapter(home)
+    adapter._on_devices_changed = lambda: changes.append(
+        {e.name for e in adapter.registry.entities()}
+    )
+
+    async def settled(count: int) -> None:
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+        assert len(changes) == count, changes
+
+    await adapter.start()
+    try:
+        await settled(len(changes))
+        before = len(changes)
+        assert "Kettle" in changes[-1]
+        publish_retained(home, {topic: first})
+        await settled(before)  # nothing new: no rebuild
+        publish_retained(home, {topic: renamed})
+        await settled(before + 1)
+        assert "Tea Kettle" in changes[-1] and "Kettle" not in changes[-1]
+        publish_retained(home, {topic: first})  # and back
+        await settled(before + 2)
+        assert "Kettle" in changes[-1]
+    finally:
+        await adapter.stop()
+        publish_retained(home, {topic: ""})
