@@ -33,6 +33,7 @@ from .skills import SkillRunner, skill_sentences
 from .timers import Timers
 
 if TYPE_CHECKING:
+    from .frontend import FrontEnd
     from .llm.understand import LlmUnderstanding
     from .stt import FasterWhisperTranscriber
     from .vad import Endpointer
@@ -163,7 +164,9 @@ async def build_assistant(
     wake: WakeDetector | None = None
     endpointer: Endpointer | None = None
     stt: FasterWhisperTranscriber | None = None
+    front: FrontEnd | None = None
     if audio:
+        from .frontend import front_end
         from .stt import FasterWhisperTranscriber
         from .vad import Endpointer, SileroSpeechProbability, SpeechSegmenter
         from .wake import wake_detector, wake_phrase
@@ -188,6 +191,7 @@ async def build_assistant(
             max_seconds=cfg.vad.max_command_seconds,
         )
         endpointer = Endpointer(SileroSpeechProbability(), segmenter, cfg.vad.threshold)
+        front = front_end(cfg.audio)
     timers = Timers()
     handler = IntentHandler(
         registry,
@@ -265,6 +269,7 @@ async def build_assistant(
         record_dir=cfg.resolve(cfg.debug.record_dir) if cfg.debug.record_dir else None,
         llm=llm,
         cascade=cascade,
+        front_end=front,
     )
     return Assistant(
         cfg, pipeline, mqtt, registry, recognizer, link, timers, llm, identity

@@ -56,6 +56,10 @@ class AudioConfig(_Section):
     """Loudness of replies and tones, in percent of the voice's own."""
     retry_max_seconds: float = Field(10.0, ge=0.5, le=300.0)
     """Longest wait between attempts to reopen a failed audio device."""
+    noise_suppression: int = Field(0, ge=0, le=4)
+    """WebRTC noise suppression of what the microphone hears (1-4; 0: off)."""
+    auto_gain: int = Field(0, ge=0, le=31)
+    """WebRTC automatic gain towards this many dBFS below full scale (0: off)."""
 
 
 class WakeConfig(_Section):
@@ -279,6 +283,12 @@ class HomeAssistantConfig(_Section):
     """Per-device changes by entity id or name: area, aliases, name."""
 
 
+class MetricsConfig(_Section):
+    port: int = Field(0, ge=0, le=65535)
+    """Serve per-stage latency in Prometheus' text format at
+    http://127.0.0.1:<port>/metrics while ``run`` runs (0: off)."""
+
+
 class DebugConfig(_Section):
     record_dir: str | None = None
     """Save each command's audio here (off by default: audio stays in memory)."""
@@ -301,6 +311,7 @@ class Config(_Section):
     tts: TtsConfig = TtsConfig()
     mqtt: MqttConfig = MqttConfig()
     homeassistant: HomeAssistantConfig = HomeAssistantConfig()
+    metrics: MetricsConfig = MetricsConfig()
     debug: DebugConfig = DebugConfig()
     storage: StorageConfig = StorageConfig()
     devices: tuple[dict[str, Any], ...] = ()

@@ -15,6 +15,7 @@ from .evaluate import (
     Label,
     Observation,
 )
+from .metrics import STAGES
 
 _WORST_FIRST = tuple(o for o in OUTCOMES if o not in RIGHT)
 _CONFUSIONS = 10
@@ -126,6 +127,10 @@ def build_report(results: list[ClipResult]) -> dict[str, Any]:
         if r.obs.transcript is not None and r.obs.latency_ms is not None:
             paths.setdefault(r.obs.path or "rules", []).append(r.obs.latency_ms)
     latencies = [ms for values in paths.values() for ms in values]
+    stages = {
+        stage: [r.obs.stages_ms[stage] for r in ran if stage in r.obs.stages_ms]
+        for stage in STAGES[:-1]
+    }
     asked = [r for r in ran if r.obs.asked]
     worst = sorted(
         (r for r in results if r.outcome not in RIGHT),
@@ -149,6 +154,14 @@ def build_report(results: list[ClipResult]) -> dict[str, Any]:
             "by_path": {
                 path: {"n": len(v), "p50": round(percentile(v, 0.5), 1)}
                 for path, v in sorted(paths.items())
+            },
+            "by_stage": {
+                stage: {
+                    "p50": round(percentile(v, 0.5), 1),
+                    "p90": round(percentile(v, 0.9), 1),
+                }
+                for stage, v in stages.items()
+                if v
             },
         },
         "questions": {
@@ -216,6 +229,10 @@ def format_report(report: dict[str, Any]) -> str:
             f"latency after end of speech: p50 {lat['p50']:.0f} ms, p90 "
             f"{lat['p90']:.0f} ms over {lat['n']} clips; p50 by path: {paths}"
         )
+        by_stage = ", ".join(
+            f"{s} {v['p50']:.0f}/{v['p90']:.0f}" for s, v in lat["by_stage"].items()
+        )
+        lines.append(f"stages, ms p50/p90: {by_stage}")
     lines.append(
         f"questions asked: {q['asked']} ({q['expected']} expected by confirm: true, "
         f"{q['right_after_question']} right after a question)"

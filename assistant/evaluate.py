@@ -245,6 +245,8 @@ class Observation:
     answer_reply: str | None = None
     latency_ms: float | None = None
     """End of speech to command, when there was a transcript."""
+    stages_ms: dict[str, float] = field(default_factory=dict)
+    """The stages' times (wake, endpoint_wait, stt, intent, action) when heard."""
     path: str | None = None
     confidence: float | None = None
     """How sure the assistant was of what it understood (0-1)."""

@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 
 from .app import Assistant, fan_out
 from .audio import AudioChunk
@@ -20,8 +20,10 @@ from .config import AudioConfig
 from .describe import upper_first
 from .events import EventCallback, EventType, PipelineEvent
 from .heap import release_memory
+from .metrics import StageMetrics
 from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval
+from .pipeline import RunResult
 from .player import ALARM_CHIME, DONE_TONE, WAKE_TONE, SoundDevicePlayer
 from .reload import ConfigWatcher
 from .saved_controls import CONTROLS_FILE, SavedControls
@@ -45,8 +47,10 @@ class LiveAssistant:
         mic: SoundDeviceMicrophone | None = None,
         player: SoundDevicePlayer | None = None,
         event_callback: EventCallback | None = None,
+        metrics: StageMetrics | None = None,
     ) -> None:
         self._assistant = assistant
+        self._metrics = metrics
         self._pipeline = assistant.pipeline
         self._pipeline.speak_replies = False  # replies are streamed to the speaker here
         self._forward = fan_out(self._pipeline.event_callback, event_callback)
@@ -242,6 +246,8 @@ class LiveAssistant:
             self._pipeline.cancel_confirmation()  # a question nobody answered
             waited = "timeout" if pending is not None or followup else "no-command"
             return (None, 0.0), "error" if result.error else waited
+        if self._metrics is not None:
+            self._metrics.command(result.timings_ms, _outcome(result))
         barge = None
         if result.response:
             async with self._speaking:
@@ -263,7 +269,7 @@ class LiveAssistant:
             chunk = await self._queue.get()
             self._waiting, self._alive = False, time.monotonic()
             if not self.muted:
-                yield chunk
+                yield self._pipeline.clean(chunk)
 
     def _drain(self) -> None:
         while not self._queue.empty():
@@ -279,7 +285,9 @@ class LiveAssistant:
         stop = threading.Event()
         self._emit(EventType.TTS_START, text=text)
         playing = asyncio.ensure_future(
-            asyncio.to_thread(self._player.play, tts.synthesize(text), stop)
+            asyncio.to_thread(
+                self._player.play, self._timed(tts.synthesize(text)), stop
+            )
         )
         barge: Detection | None = None
         while not playing.done():
@@ -290,7 +298,7 @@ class LiveAssistant:
             self._alive = time.monotonic()
             if self.muted:
                 continue
-            detection = await self._pipeline.check_wake(chunk)
+            detection = await self._pipeline.check_wake(self._pipeline.clean(chunk))
             if detection is not None:
                 heard = time.perf_counter()
                 stop.set()
@@ -304,6 +312,16 @@ class LiveAssistant:
         completed = await playing
         self._emit(EventType.TTS_END, completed=completed)
         return barge
+
+    def _timed(self, chunks: Iterable[AudioChunk]) -> Iterator[AudioChunk]:
+        """``chunks``, the time to the first one observed as ``first_audio``."""
+        start = time.perf_counter()
+        for index, chunk in enumerate(chunks):
+            if index == 0 and self._metrics is not None:
+                self._metrics.observe(
+                    "first_audio", (time.perf_counter() - start) * 1000
+                )
+            yield chunk
 
     async def _watchdog(self) -> None:
         interval = watchdog_interval()
@@ -319,13 +337,26 @@ class LiveAssistant:
                 )
 
 
+def _outcome(result: RunResult) -> str:
+    if result.error:
+        return "error"
+    if result.awaiting_confirmation:
+        return "asked"
+    return "acted" if result.commands else "answered"
+
+
 async def run_live(
     assistant: Assistant,
     cfg: AudioConfig,
     event_callback: Callable[[PipelineEvent], None] | None = None,
     watcher: ConfigWatcher | None = None,
 ) -> None:
-    live = LiveAssistant(assistant, cfg, event_callback=event_callback)
+    metrics = None
+    if port := assistant.cfg.metrics.port:
+        metrics = StageMetrics()
+        if not metrics.serve(port):
+            metrics = None
+    live = LiveAssistant(assistant, cfg, event_callback=event_callback, metrics=metrics)
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     if task is not None:

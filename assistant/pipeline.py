@@ -18,6 +18,7 @@ from .devices import Command
 from .dialogue import Session
 from .errors import AssistantError
 from .events import EventCallback, EventType, PipelineEvent
+from .frontend import FrontEnd
 from .handle import IntentHandler, Response
 from .intent import Hearing, Intent, IntentRecognizer
 from .intent.cascade import Cascade
@@ -106,8 +107,11 @@ class Pipeline:
         llm: LlmUnderstanding | None = None,
         session: Session | None = None,
         cascade: Cascade | None = None,
+        front_end: FrontEnd | None = None,
     ) -> None:
         self.wake = wake
+        self.front_end = front_end
+        """Noise suppression and gain for every chunk heard (None: off)."""
         self.endpointer = endpointer
         self.stt = stt
         self.publisher = publisher
@@ -170,14 +174,20 @@ class Pipeline:
         """``pcm`` and ``tail_seconds`` of silence as microphone chunks, heard
         afresh (the wake models and their refractory period start over)."""
         self._audio_stages()[0].reset()
+        if self.front_end is not None:
+            self.front_end.reset()
         self._last_wake_ms = None
         audio = pcm + bytes(int(tail_seconds * SAMPLE_RATE) * SAMPLE_WIDTH)
 
         async def source() -> AsyncIterator[AudioChunk]:
             for chunk in chunks(audio):
-                yield chunk
+                yield self.clean(chunk)
 
         return source()
+
+    def clean(self, chunk: AudioChunk) -> AudioChunk:
+        """What the wake word and speech-to-text hear of a microphone chunk."""
+        return chunk if self.front_end is None else self.front_end.process(chunk)
 
     async def run_text(self, text: str) -> RunResult:
         """Typed text: the audio stages are skipped."""

@@ -22,7 +22,7 @@ _POLL_SECONDS = 2.0
 _LIVE = ("skills", "lists", "intent")
 """What a reload changes at once; [homeassistant] confirm too."""
 _RESTART = ("models", "audio", "wake", "vad", "stt", "llm", "tts", "mqtt", "devices",
-            "debug")  # fmt: skip
+            "metrics", "debug")  # fmt: skip
 
 
 def apply_config(assistant: Assistant, cfg: Config) -> str:

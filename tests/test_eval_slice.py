@@ -71,10 +71,14 @@ def test_eval_reports_the_known_outcomes_of_a_slice(
     assert report["false_wakes"] == {"count": 0, "n": 1, "pct": 0.0}
     assert report["confusions"][0]["outcome"] == "wrong_action"
     assert report["latency_ms"]["n"] == 4 and report["latency_ms"]["p50"] > 0
+    stages = report["latency_ms"]["by_stage"]
+    assert set(stages) == {"wake", "endpoint_wait", "stt", "intent", "action"}
+    assert stages["endpoint_wait"]["p50"] > 100 and stages["stt"]["p50"] > 0
 
     text = run_cli("eval", str(tmp_path))
     assert text.returncode == 0, text.stderr
     assert text.stdout.splitlines()[0].startswith("false action rate: 20.0 %")
+    assert "stages, ms p50/p90: wake " in text.stdout
 
 
 def test_an_ignore_clip_is_heard_to_its_end_and_every_wake_counts(
