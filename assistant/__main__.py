@@ -422,6 +422,9 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .heap import limit_arenas
+
+    limit_arenas()  # before any thread starts
     args = build_parser().parse_args(argv)
     quiet = getattr(args, "json", False) and args.command != "run"
     logging.basicConfig(
