@@ -61,7 +61,9 @@ RUN_WARMUP = 20
 live loop's native heap (audio buffers, PortAudio, the models' threads) grows
 over its first 10-15 commands and then holds (2026-12-06: 373 -> ~445 MB, flat
 from command 15 to 40; the Python objects allocated after command 10 and still
-alive at 40 came to 0.4 MB)."""
+alive at 40 came to 0.4 MB). With glibc's default arenas it went on growing by
+a few MB per restart (a copy of the models' working memory per arena); two
+arenas (``assistant.heap.limit_arenas``) keep it flat."""
 RUN_DOWN = _BY_TEXT["Hey Jarvis, switch off the coffee machine."]
 """Said only while the broker is stopped."""
 RUN_FROZEN = _BY_TEXT["Hey Jarvis, turn on the ceiling fan."]
