@@ -37,8 +37,9 @@ _CHECK_CHUNKS = 4
 """Chunks an unsure wake word may take to be confirmed (``wake_check``): they
 belong to the command."""
 
-TIMING_KEYS = ("wake", "endpoint_wait", "stt", "intent", "action", "tts",
-               "total_after_speech_end")  # fmt: skip
+TIMING_KEYS = ("wake", "endpoint_wait", "stt", "intent", "action", "first_audio",
+               "tts", "total_after_speech_end")  # fmt: skip
+"""``first_audio``: to the reply's first synthesized chunk; ``tts``: to its last."""
 
 
 class Publisher(Protocol):
@@ -442,10 +443,17 @@ class Pipeline:
         self._emit(EventType.TTS_START, text=result.response)
         start = time.perf_counter()
         tts = self.tts
+
+        def synthesize() -> bytes:
+            parts: list[bytes] = []
+            for chunk in tts.synthesize(result.response or ""):
+                if not parts:
+                    result.timings_ms["first_audio"] = _ms(start)
+                parts.append(chunk.audio)
+            return b"".join(parts)
+
         try:
-            audio = await asyncio.to_thread(
-                lambda: b"".join(c.audio for c in tts.synthesize(result.response or ""))
-            )
+            audio = await asyncio.to_thread(synthesize)
         except AssistantError as err:
             self._failed(result, err)
             return

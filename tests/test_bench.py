@@ -23,8 +23,10 @@ def test_bench_reports_every_stage(speech: dict[str, Path]) -> None:
     assert (report["utterances"], report["runs"]) == (1, 2)
     stages = report["stages_ms"]
     assert set(stages) == set(TIMING_KEYS)
-    for key in ("wake", "endpoint_wait", "stt", "tts", "total_after_speech_end"):
+    for key in ("wake", "endpoint_wait", "stt", "first_audio", "tts",
+                "total_after_speech_end"):  # fmt: skip
         assert 0 < stages[key]["p50"] <= stages[key]["max"], key
+    assert stages["first_audio"]["max"] <= stages["tts"]["max"]
     total, wait = stages["total_after_speech_end"], stages["endpoint_wait"]
     assert total["p50"] > wait["p50"] + stages["stt"]["p50"]
     assert report["rules_path"]["requests"] == 2
