@@ -15,7 +15,7 @@ from .evaluate import (
     Label,
     Observation,
 )
-from .metrics import STAGES
+from .metrics import COMMAND_STAGES
 
 _WORST_FIRST = tuple(o for o in OUTCOMES if o not in RIGHT)
 _CONFUSIONS = 10
@@ -129,7 +129,7 @@ def build_report(results: list[ClipResult]) -> dict[str, Any]:
     latencies = [ms for values in paths.values() for ms in values]
     stages = {
         stage: [r.obs.stages_ms[stage] for r in ran if stage in r.obs.stages_ms]
-        for stage in STAGES[:-1]
+        for stage in COMMAND_STAGES
     }
     asked = [r for r in ran if r.obs.asked]
     worst = sorted(

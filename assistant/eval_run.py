@@ -43,7 +43,7 @@ from .evaluate import (
     load_labels,
     match_commands,
 )
-from .metrics import STAGES
+from .metrics import COMMAND_STAGES
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ async def observe(
         reply=result.response,
         asked=result.awaiting_confirmation,
         latency_ms=result.timings_ms["total_after_speech_end"] if heard else None,
-        stages_ms={k: result.timings_ms.get(k, 0.0) for k in STAGES[:-1] if heard},
+        stages_ms={k: result.timings_ms.get(k, 0.0) for k in COMMAND_STAGES if heard},
         path=result.path if heard else None,
         confidence=result.confidence if heard else None,
         error=result.error,

@@ -21,7 +21,10 @@ HOST = "127.0.0.1"
 """Only this machine can read the figures."""
 
 STAGES = ("wake", "endpoint_wait", "stt", "intent", "action", "first_audio")
-"""``RunResult.timings_ms`` keys, and the reply's first sound."""
+"""``RunResult.timings_ms`` keys; ``run`` times the reply's first sound itself,
+as it plays."""
+COMMAND_STAGES = STAGES[:-1]
+"""From the wake word to the action: every heard command has them."""
 
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0,
             1.5, 2.5, 5.0)  # fmt: skip
@@ -64,7 +67,7 @@ class StageMetrics:
     def command(self, timings_ms: dict[str, float], outcome: str) -> None:
         """One command heard: its stages up to the action, and how it ended
         (acted, asked, answered, refused, error)."""
-        for stage in STAGES[:-1]:
+        for stage in COMMAND_STAGES:
             self.observe(stage, timings_ms.get(stage, 0.0))
         self._after_speech.observe(timings_ms.get("total_after_speech_end", 0.0) / 1000)
         self._commands.labels(outcome).inc()
