@@ -16,7 +16,7 @@ from .audio import read_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config
 from .heap import release_memory
-from .pipeline import TIMING_KEYS, RunResult
+from .result import TIMING_KEYS, RunResult
 from .sample_home import HomeSimulator
 from .synth import add_noise, espeak_available, espeak_pcm, piper_pcm, silence
 

@@ -108,10 +108,21 @@ class VadConfig(_Section):
     """Silero speech probability above which a 32 ms frame is speech."""
     silence_seconds: float = Field(0.4, ge=0.1, le=5.0)
     """Trailing silence that ends a command."""
+    early_seconds: float = Field(0.2, ge=0.0, le=5.0)
+    """Predictive endpointing: at a pause this long, what was said is decoded.
+    A whole sentence the rules read ends the command once decoded, unless speech
+    came back meanwhile; otherwise the decoding is used at the end of the full
+    silence if nothing more was said (0: off; less than ``silence_seconds``)."""
     start_timeout_seconds: float = Field(4.0, ge=0.5, le=30.0)
     """Give up when no speech starts this long after the wake word."""
     max_command_seconds: float = Field(10.0, ge=1.0, le=30.0)
     """Hard cap on one command's length."""
+
+    @model_validator(mode="after")
+    def _early_before_silence(self) -> VadConfig:
+        if self.early_seconds >= self.silence_seconds:
+            raise ValueError("early_seconds must be 0 or less than silence_seconds")
+        return self
 
 
 class SttConfig(_Section):

@@ -13,7 +13,7 @@ from .audio import write_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config, load_config
 from .devices import describe_state
-from .pipeline import RunResult
+from .result import RunResult
 from .sample_home import HomeSimulator
 from .synth import piper_pcm, silence
 

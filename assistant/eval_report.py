@@ -49,6 +49,7 @@ class ClipResult:
             "commands": [{"topic": t, "payload": p} for t, p in obs.commands],
             "reply": obs.reply,
             "asked": obs.asked,
+            "early": obs.early,
             "answer": obs.answer,
             "answer_reply": obs.answer_reply,
             "latency_ms": latency,
@@ -132,6 +133,7 @@ def build_report(results: list[ClipResult]) -> dict[str, Any]:
         for stage in COMMAND_STAGES
     }
     asked = [r for r in ran if r.obs.asked]
+    heard = [r for r in ran if r.obs.transcript is not None]
     worst = sorted(
         (r for r in results if r.outcome not in RIGHT),
         key=lambda r: _WORST_FIRST.index(r.outcome),
@@ -164,6 +166,7 @@ def build_report(results: list[ClipResult]) -> dict[str, Any]:
                 if v
             },
         },
+        "early_ends": share(sum(r.obs.early for r in heard), len(heard)),
         "questions": {
             "asked": len(asked),
             "expected": sum(
@@ -233,6 +236,11 @@ def format_report(report: dict[str, Any]) -> str:
             f"{s} {v['p50']:.0f}/{v['p90']:.0f}" for s, v in lat["by_stage"].items()
         )
         lines.append(f"stages, ms p50/p90: {by_stage}")
+    if report["early_ends"]["count"]:
+        early = _ratio(report["early_ends"])
+        lines.append(
+            f"ended at a short pause (vad.early_seconds): {early} of heard commands"
+        )
     lines.append(
         f"questions asked: {q['asked']} ({q['expected']} expected by confirm: true, "
         f"{q['right_after_question']} right after a question)"

@@ -115,6 +115,7 @@ async def observe(
         latency_ms=result.timings_ms["total_after_speech_end"] if heard else None,
         stages_ms={k: result.timings_ms.get(k, 0.0) for k in COMMAND_STAGES if heard},
         path=result.path if heard else None,
+        early=result.early,
         confidence=result.confidence if heard else None,
         error=result.error,
     )

@@ -248,6 +248,8 @@ class Observation:
     stages_ms: dict[str, float] = field(default_factory=dict)
     """The stages' times (wake, endpoint_wait, stt, intent, action) when heard."""
     path: str | None = None
+    early: bool = False
+    """The command ended at a short pause (predictive endpointing)."""
     confidence: float | None = None
     """How sure the assistant was of what it understood (0-1)."""
     error: str | None = None

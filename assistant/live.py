@@ -23,9 +23,9 @@ from .heap import release_memory
 from .metrics import StageMetrics
 from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval
-from .pipeline import RunResult
 from .player import ALARM_CHIME, DONE_TONE, WAKE_TONE, SoundDevicePlayer
 from .reload import ConfigWatcher
+from .result import RunResult
 from .saved_controls import CONTROLS_FILE, SavedControls
 from .timers import Timer
 from .wake import Detection

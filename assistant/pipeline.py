@@ -7,7 +7,6 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,13 +15,15 @@ from .audio import SAMPLE_RATE, SAMPLE_WIDTH, AudioChunk, chunks, write_wav
 from .config import VadConfig, WakeConfig
 from .devices import Command
 from .dialogue import Session
+from .early import EarlyEnd
 from .errors import AssistantError
 from .events import EventCallback, EventType, PipelineEvent
 from .frontend import FrontEnd
 from .handle import IntentHandler, Response
-from .intent import Hearing, Intent, IntentRecognizer
+from .intent import Hearing, IntentRecognizer
 from .intent.cascade import Cascade
 from .intent.decision import Decision
+from .result import RunResult
 from .stt import Transcriber
 from .tts import Synthesizer
 from .vad import Endpointer, SegmentState
@@ -37,50 +38,9 @@ _CHECK_CHUNKS = 4
 """Chunks an unsure wake word may take to be confirmed (``wake_check``): they
 belong to the command."""
 
-TIMING_KEYS = ("wake", "endpoint_wait", "stt", "intent", "action", "first_audio",
-               "tts", "total_after_speech_end")  # fmt: skip
-"""``first_audio``: to the reply's first synthesized chunk; ``tts``: to its last."""
-
 
 class Publisher(Protocol):
     async def publish(self, commands: list[Command]) -> None: ...
-
-
-@dataclass
-class RunResult:
-    """What one command did; ``process --json`` prints exactly these fields."""
-
-    wake_word: str | None = None
-    transcript: str | None = None
-    intent: Intent | None = None
-    commands: list[Command] = field(default_factory=list)
-    response: str | None = None
-    reply_audio: bytes = b""
-    reply_rate: int = SAMPLE_RATE
-    timings_ms: dict[str, float] = field(
-        default_factory=lambda: dict.fromkeys(TIMING_KEYS, 0.0)
-    )
-    error: str | None = None
-    awaiting_confirmation: bool = False
-    """The response is a question; the answer comes as the next command."""
-    path: str = "rules"
-    """Who understood the words: "rules" or "llm"."""
-    llm_tokens: int = 0
-    """Tokens the LLM evaluated for this command (its cached prefix excluded)."""
-    confidence: float = 0.0
-    """How sure the understanding was (0-1): it acts, asks or refuses by it."""
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "wake_word": self.wake_word,
-            "transcript": self.transcript,
-            "intent": self.intent.as_dict() if self.intent else None,
-            "commands": [
-                {"topic": c.topic, "payload": c.payload} for c in self.commands
-            ],
-            "response": self.response,
-            "timings_ms": {k: round(self.timings_ms[k], 2) for k in TIMING_KEYS},
-        }
 
 
 def _ms(start: float) -> float:
@@ -279,7 +239,7 @@ class Pipeline:
     ) -> RunResult | None:
         """The command after ``detection``; None when it was a wake word in doubt
         that the whole sentence did not confirm (nothing was announced)."""
-        wake, endpointer, stt = self._audio_stages()
+        wake, endpointer, _ = self._audio_stages()
         doubt = detection.confirm
         result = RunResult(wake_word=detection.name)
         result.timings_ms["wake"] = wake_ms
@@ -293,6 +253,7 @@ class Pipeline:
         endpointer.reset()
         seg = endpointer.segmenter
         seg.start_timeout_seconds = start_timeout or self._vad_cfg.start_timeout_seconds
+        early = self._early(lead) if doubt is None else None
         speaking = False
         async for chunk in source:
             if doubt is not None:  # a sure wake word a little later takes over
@@ -307,8 +268,11 @@ class Pipeline:
                     self._emit(EventType.VAD_START)
             if not going:
                 break
+            if early is not None and await early.step(seg, audio):
+                break
         wake.reset()
-        ended = seg.state == SegmentState.DONE and seg.speech_end is not None
+        ended = seg.state == SegmentState.DONE or bool(early and early.committed)
+        ended = ended and seg.speech_end is not None
         checked_ms = 0.0  # after the end of speech: part of the wait for an answer
         if doubt is not None:
             start = time.perf_counter()
@@ -327,23 +291,27 @@ class Pipeline:
             self._emit(EventType.WAKE_END, name=detection.name, score=detection.score,
                        late=True)  # fmt: skip
             self._emit(EventType.VAD_START)
-        self._emit(EventType.VAD_END, state=str(seg.state))
+        result.early = bool(early and early.committed)
+        state = "done" if result.early else str(seg.state)
+        self._emit(EventType.VAD_END, state=state)
         if not ended or seg.speech_end is None:
             _LOGGER.info("No command after the wake word")
             return result
         wait_ms = (seg.position - seg.speech_end) * 1000
-        result.timings_ms["endpoint_wait"] = wait_ms
         self._record(bytes(audio[before:]), detection)  # the command, not the wake
 
-        start = time.perf_counter()
-        try:
-            prompt = self._prompt() if self._prompt else None
-            hearing = await asyncio.to_thread(
-                partial(stt.hear, bytes(audio), prompt, lead=lead)
-            )
-        except AssistantError as err:
-            return self._failed(result, err)
-        result.timings_ms["stt"] = _ms(start)
+        guess = early.final(seg) if early else None
+        if guess is not None:  # heard at a pause, and nothing was said after it
+            wait_ms = early.wait_ms(guess, seg) if early else wait_ms
+            hearing, result.timings_ms["stt"] = guess.hearing, guess.stt_ms
+        else:
+            start = time.perf_counter()
+            try:
+                hearing = await asyncio.to_thread(self._hear, bytes(audio), lead)
+            except AssistantError as err:
+                return self._failed(result, err)
+            result.timings_ms["stt"] = _ms(start)
+        result.timings_ms["endpoint_wait"] = wait_ms
         transcript = hearing.text
         result.transcript = transcript
         _LOGGER.info("Heard: %r", transcript)
@@ -353,6 +321,17 @@ class Pipeline:
         )
         await self._speak(result)
         return result
+
+    def _hear(self, audio: bytes, lead: str) -> Hearing:
+        prompt = self._prompt() if self._prompt else None
+        return self._audio_stages()[2].hear(audio, prompt, lead=lead)
+
+    def _early(self, lead: str) -> EarlyEnd | None:
+        """Predictive endpointing for one command (None: ``early_seconds`` 0)."""
+        pause = self._vad_cfg.early_seconds
+        if not pause:
+            return None
+        return EarlyEnd(pause, partial(self._hear, lead=lead), self.cascade.complete)
 
     def _lead(self, detection: Detection, prefixed: bool) -> str:
         """The wake phrase, when the audio given to speech-to-text starts with it

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PAUSE = 0.3
+"""Seconds of silence at a " | " in an utterance's text."""
 GENERATED = ROOT / "tests" / "audio" / "generated"
 
 # voice label -> (engine, parameters)
@@ -171,6 +173,15 @@ UTTERANCES: tuple[Utterance, ...] = (
         "ceiling fan",
         "HassTurnOn",
     ),
+    # a pause inside the command (PAUSE seconds at "|"): decoded at the pause, not
+    # a whole sentence, so listened to the end (predictive endpointing)
+    Utterance(
+        "piper",
+        "Hey Jarvis, set the kitchen light | to 60 percent.",
+        (("t/kitchen/light/brightness/set", "153"), ("t/kitchen/light/set", "ON")),
+        "60 percent",
+        "HassLightSet",
+    ),
     # no wake word: nothing may happen
     Utterance("piper", "Turn on the kitchen light.", wake=False),
     Utterance("espeak-us", "Open the garage door please.", wake=False),
@@ -272,6 +283,9 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     from assistant.synth import add_noise, espeak_pcm, piper_pcm, silence
     from assistant.tts import PiperSynthesizer
 
+    from .corpus.noise import joined
+    from .corpus.pauses import PAUSE_MARK
+
     out_dir.mkdir(parents=True, exist_ok=True)
     from .paraphrases import CONVERSATIONS, SPOKEN
 
@@ -297,11 +311,15 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
     tts = PiperSynthesizer.from_config(cfg.tts, ModelStore(cfg.models_dir))
     for utterance in missing:
         engine, params = VOICES[utterance.voice]
-        if engine == "piper":
-            pcm = piper_pcm(tts, utterance.text, float(params[0]), deterministic=True)  # type: ignore[arg-type]
-        else:
-            voice, speed, pitch = params
-            pcm = espeak_pcm(utterance.text, str(voice), int(speed), int(pitch))  # type: ignore[call-overload]
+        parts = []
+        for text in utterance.text.split(PAUSE_MARK):
+            if engine == "piper":
+                pcm = piper_pcm(tts, text, float(params[0]), deterministic=True)  # type: ignore[arg-type]
+            else:
+                voice, speed, pitch = params
+                pcm = espeak_pcm(text, str(voice), int(speed), int(pitch))  # type: ignore[call-overload]
+            parts.append(pcm)
+        pcm = joined(parts, PAUSE)  # the pause as long as PAUSE
         pcm = silence(0.6) + pcm + silence(0.2)
         if utterance.noise_db is not None:
             pcm = add_noise(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.pipeline import TIMING_KEYS
+from assistant.result import TIMING_KEYS
 
 from .conftest import run_cli
 from .speech import UTTERANCES

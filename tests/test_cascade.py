@@ -194,6 +194,14 @@ def test_one_command_needs_the_rest_to_be_talk(tmp_path: Path, said: str) -> Non
     assert not decision.response.commands or decision.asking
 
 
+def test_a_value_after_the_command_is_no_talk(tmp_path: Path) -> None:
+    """ "Turn on the kitchen light [pause] to 70 % please": not "on" alone."""
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)
+    decision = cascade.decide("Turn on the kitchen light. To 70% please.")
+    assert decision.path != "clause"
+    assert [c.payload for c in decision.response.commands] in ([], ["178", "ON"])
+
+
 def test_unsure_opposite_is_asked_then_yes_acts(tmp_path: Path) -> None:
     cascade, _ = _cascade(tmp_path)
     hearing = Hearing("turn off the kitchen light",
@@ -345,6 +353,25 @@ def test_a_polite_request_with_a_question_mark_is_a_command(tmp_path: Path) -> N
     heard = "Could you turn on the porch lite?"
     decision = cascade.decide(heard, _heard(heard))
     assert [c.payload for c in decision.response.commands] == ["ON"]
+
+
+@pytest.mark.parametrize(
+    ("heard", "payload"),
+    [("Will you turn the porch light off?", "OFF"),  # "would you", as Whisper writes it
+     ("What you switch on the porch light.", "ON"),
+     ("What do you turn off the porch light?", "OFF"),
+     ("Did you turn off the porch light?", None),  # a past deed: asked about
+     ("What did you turn off?", None)],
+)  # fmt: skip
+def test_a_misheard_polite_opening_is_a_request(
+    tmp_path: Path, heard: str, payload: str | None
+) -> None:
+    cascade, llm = _cascade(tmp_path, llm_confidence=1.0)
+    decision = cascade.decide(heard, _heard(heard))
+    assert [c.payload for c in decision.response.commands] == (
+        [payload] if payload else []
+    )
+    assert not decision.asking and llm.asked == []
 
 
 def test_llm_number_not_said_is_asked(tmp_path: Path) -> None:

@@ -261,7 +261,7 @@ class _Result:
         self.commands: list[_Command] = []
         self.response, self.awaiting_confirmation, self.error = "ok", False, None
         self.timings_ms, self.path = {"total_after_speech_end": 500.0}, "llm"
-        self.confidence = 0.8
+        self.confidence, self.early = 0.8, False
         self.__dict__.update(fields)
 
 
@@ -338,7 +338,9 @@ def _result(category: str, kind: str, outcome: str, **obs: Any) -> ClipResult:
 
 def test_report_arithmetic() -> None:
     results = [
-        _result("direct", "command", "right", latency_ms=400.0, path="rules"),
+        _result(
+            "direct", "command", "right", latency_ms=400.0, path="rules", early=True
+        ),
         _result("direct", "command", "right", latency_ms=600.0, path="rules"),
         _result("direct", "command", "wrong_action", latency_ms=800.0, path="rules"),
         _result(
@@ -395,6 +397,9 @@ def test_report_arithmetic() -> None:
     assert text.splitlines()[0].startswith("false action rate: 9.1 % (1 of 11 clips")
     assert "wake recall: 8/9 (88.9 %)" in text
     assert "(1 right after a question)" in text
+    # 8 were heard (a transcript), one of them ended at a short pause
+    assert report["early_ends"] == {"count": 1, "n": 8, "pct": 12.5}
+    assert "ended at a short pause (vad.early_seconds): 1/8 (12.5 %)" in text
 
 
 def test_confusions_are_at_most_ten_and_percentile_is_nearest_rank() -> None:

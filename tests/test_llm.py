@@ -76,7 +76,7 @@ async def assistant(home: int, tmp_path: Path) -> AsyncIterator[object]:
 
 def _acted_or_asked(result: object) -> bool:
     """The LLM understood: it acted, or asked a yes/no question about one device."""
-    from assistant.pipeline import RunResult
+    from assistant.result import RunResult
 
     assert isinstance(result, RunResult)
     return bool(result.commands) or (

@@ -113,7 +113,7 @@ def _pipeline(
         publisher=publisher,
         tts=FakeTts(),
         wake_config=WakeConfig(**wake),
-        vad_config=VadConfig(silence_seconds=0.3),
+        vad_config=VadConfig(silence_seconds=0.3, early_seconds=0.0),
         event_callback=events.append,
     )
 

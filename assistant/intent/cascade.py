@@ -47,6 +47,7 @@ from .wording import (
     STATE_AT_END,
     VERBLESS,
     as_question,
+    as_request,
     doubt,
     echo,
     imperative,
@@ -126,6 +127,22 @@ class Cascade:
         self.session.end()
         self.session.choice = None
 
+    def complete(self, text: str) -> bool:
+        """Whether ``text`` (as heard) is a whole sentence read at once: a yes, no
+        or stop, a phrasing learned, or an exact sentence rule naming devices the
+        home has. Predictive endpointing ends a command on it at a short pause;
+        everything else waits for the full silence."""
+        clean = as_request(normalize(text, self._drop))
+        if not clean or unfinished(clean):
+            return False
+        if self.answer_of(clean) is not None:
+            return True
+        learned = self.memory.lookup(clean)
+        if learned is not None and learned.accepted:
+            return True
+        exact = self.recognizer.exact(clean)
+        return exact is not None and resolved(exact)
+
     def answer_of(self, clean: str) -> Answer | None:
         """yes, no or stop when ``clean`` (normalized) is one of those sentences."""
         return self._conversation.answer_of(clean)
@@ -147,7 +164,7 @@ class Cascade:
     # -- the decision ----------------------------------------------------------------
 
     def decide(self, text: str, hearing: Hearing | None = None) -> Decision:
-        clean = normalize(text, self._drop)
+        clean = as_request(normalize(text, self._drop))
         question, self._question = self._question, None
         expired, self._expired = self._expired, None
         now = time.monotonic()

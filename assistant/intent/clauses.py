@@ -3,8 +3,9 @@
 Whisper writes the sentences and pauses it hears as punctuation. When the whole
 transcript is no sentence the rules know, each of its parts is tried on its own: the
 one part the rules read exactly is the command, provided every other part is only
-talk — it names no device, kind or room (known or not), is no other command, and
-takes nothing back ("no", "wait", "don't").
+talk — it names no device, kind or room (known or not), is no other command, says
+no number ("Close the balcony blind. To 70 % please." sets a position), and takes
+nothing back ("no", "wait", "don't").
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import Intent, normalize, resolved
-from .wording import kind_of
+from .wording import NUMBER, kind_of
 
 if TYPE_CHECKING:
     from ..handle import IntentHandler
@@ -69,4 +70,6 @@ def one_command(
             continue
         if intent is not None or things.named(clean) or things.unknown(clean):
             return None  # the other part is about the home too
+        if NUMBER.search(clean):
+            return None  # a value the command was said with
     return found

@@ -52,6 +52,19 @@ EITHER = re.compile(
 unlocked"), or the state of something ("and the state of the bedroom radiator"),
 however the words around them were heard."""
 _POLITE = re.compile(r"^(?:please |but |so )?(?:could|can|would|will) you\b")
+_REQUEST_VERBS = (
+    "turn|switch|shut|open|close|lock|unlock|set|put|make|dim|brighten|raise|lower|"
+    "activate|deactivate|change|heat|warm|cool|start"
+)
+_AS_REQUEST = re.compile(
+    r"^(?:please |so |and )?(?:what|will|won't|wouldn't)"
+    r"(?: do)? you (?=(?:please )?(?:" + _REQUEST_VERBS + r")\b)"
+)
+"""A polite request's opening as speech-to-text writes it ("what you switch off
+the bedroom light", "what do you turn off the radiator", "will you turn the kitchen
+light off?" for "would you ..."): a command verb after it makes it a request. A
+question about a device never says "you" before an action verb ("did you", a past
+deed, is not among them)."""
 AS_QUESTION = re.compile(
     r"^(?:there's|there is|theres|here's|that's|it's|its|is it|it is)\s+(?=the |my )"
 )
@@ -131,9 +144,15 @@ def doubt(
     return None
 
 
+def as_request(clean: str) -> str:
+    """``clean`` (normalized) with a misheard request opening made "would you"."""
+    return _AS_REQUEST.sub("would you ", clean, count=1)
+
+
 def kind_of(clean: str, heard: str = "") -> str:
     """question, statement or command; ``heard`` (the transcript as written) ending
     in a question mark makes a question of all but a polite request."""
+    clean = as_request(clean)
     if QUESTION.search(clean) or EITHER.search(clean):
         return "question"
     if STATEMENT.search(clean) or VERBLESS.search(clean):

@@ -6,6 +6,8 @@ python -m tests.corpus.make lists --seed 1234
 python -m tests.corpus.make audio SPLIT OUT [--limit N] [--only-available]
     synthesizes the WAVs of tests/corpus/SPLIT.jsonl into OUT, with
     OUT/labels.jsonl and OUT/homes/*.json, for ``assistant eval OUT``
+python -m tests.corpus.make pauses SPLIT OUT [--pause 0.3]
+    the split's direct commands said with a pause inside them (see pauses.py)
 python -m tests.corpus.make background SPLIT OUT [--minutes 30]
     one-minute WAVs of talk, television and music with no wake word in them, for
     ``assistant eval OUT``: false wakes per hour (see background.py)
@@ -34,7 +36,8 @@ from .lists import (
     read_list,
     write,
 )
-from .noise import babble_missing, mix, normalize_level
+from .noise import babble_missing, joined, mix, normalize_level
+from .pauses import PAUSE_MARK, pause_rows
 from .voices import Speaker, Voice, missing
 
 _LOGGER = logging.getLogger(__name__)
@@ -114,11 +117,19 @@ def _models_dir() -> Path:
     return load_config().models_dir
 
 
-def make_audio(split: str, out: Path, limit: int | None, only_available: bool) -> int:
+def make_audio(
+    split: str,
+    out: Path,
+    limit: int | None,
+    only_available: bool,
+    pause: float | None = None,
+) -> int:
     source = _list_path(split)
     if not source.exists():
         raise CorpusError(f"{source}: no such label list (run `lists` first)")
     rows = read_list(source)
+    if pause is not None:
+        rows = pause_rows(rows, pause)
     if limit is not None:
         rows = stratified(rows, limit)
     models_dir = _models_dir()
@@ -165,7 +176,7 @@ def make_audio(split: str, out: Path, limit: int | None, only_available: bool) -
     for index, row in enumerate(rows, 1):
         seconds = synthesize(speaker, row, out / row["file"])
         audio_seconds += seconds
-        labels.append(row)
+        labels.append({k: v for k, v in row.items() if k != "pause"})
         _LOGGER.info("[%d/%d] %s %.1f s  %s  %s %s", index, len(rows), row["file"],
                      seconds, row["voice"], row["noise"], row["text"])  # fmt: skip
     write(labels, out / "labels.jsonl")
@@ -184,7 +195,9 @@ def synthesize(speaker: Speaker, row: dict[str, Any], path: Path) -> float:
     from assistant.synth import silence
 
     voice = Voice.parse(row["voice"])
-    speech = normalize_level(speaker.pcm(voice, row["text"], float(row["speed"])))
+    parts = [speaker.pcm(voice, text, float(row["speed"]))
+             for text in row["text"].split(PAUSE_MARK)]  # fmt: skip
+    speech = normalize_level(joined(parts, row.get("pause", 0.0)))
     pcm = silence(LEAD_SECONDS) + speech + silence(TAIL_SECONDS)
     pcm = mix(pcm, row["noise"], zlib.crc32(row["id"].encode()))
     write_wav(path, pcm)
@@ -216,6 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip clips whose TTS engine is not installed",
     )
+    pauses = commands.add_parser(
+        "pauses", help="a split's direct commands said with a pause inside them"
+    )
+    pauses.add_argument("split", help="dev, test or a path to a .jsonl label list")
+    pauses.add_argument("out", type=Path, help="output folder")
+    pauses.add_argument("--pause", type=float, default=0.3, help="seconds")
+    pauses.add_argument("--limit", type=int, help="a stratified slice of N clips")
     background = commands.add_parser(
         "background", help="long audio with no wake word (false wakes per hour)"
     )
@@ -233,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             from .background import make_background
 
             make_background(args.out, args.split, args.minutes, _models_dir())
+        elif args.command == "pauses":
+            make_audio(args.split, args.out, args.limit, False, args.pause)
         else:
             make_audio(args.split, args.out, args.limit, args.only_available)
     except (CorpusError, AssistantError, ValueError, RuntimeError, OSError) as err:

@@ -126,6 +126,25 @@ def mix(pcm: bytes, noise: str, seed: int) -> bytes:
     return to_int16(samples + background).tobytes()
 
 
+def joined(parts: list[bytes], pause: float, floor: float = 0.02) -> bytes:
+    """The parts of one utterance with ``pause`` seconds of silence between them and
+    none of the voice's own there: each part's near-silence (samples under
+    ``floor`` of its peak) is cut where it meets the pause, not at the utterance's
+    own start and end."""
+    cut = []
+    for index, pcm in enumerate(parts):
+        samples = np.frombuffer(pcm, "<i2")
+        level = np.abs(samples.astype(np.int32))
+        loud = np.flatnonzero(level > floor * max(1, int(level.max(initial=0))))
+        if not len(loud):
+            cut.append(pcm)
+            continue
+        first = loud[0] if index > 0 else 0
+        last = loud[-1] + 1 if index < len(parts) - 1 else len(samples)
+        cut.append(samples[first:last].tobytes())
+    return bytes(int(pause * 16000) * 2).join(cut)
+
+
 def normalize_level(pcm: bytes, level_dbfs: float = -20.0, peak: float = 0.9) -> bytes:
     """Speech at ``level_dbfs`` RMS (its active frames), peaks kept below ``peak``."""
     samples = to_float32(pcm)
