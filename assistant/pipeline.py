@@ -301,8 +301,8 @@ class Pipeline:
         self._record(bytes(audio[before:]), detection)  # the command, not the wake
 
         guess = early.final(seg) if early else None
-        if guess is not None:  # heard at a pause, and nothing was said after it
-            wait_ms = early.wait_ms(guess, seg) if early else wait_ms
+        if early is not None and guess is not None:  # nothing was said after it
+            wait_ms = early.wait_ms(guess, seg)
             hearing, result.timings_ms["stt"] = guess.hearing, guess.stt_ms
         else:
             start = time.perf_counter()

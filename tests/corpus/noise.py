@@ -142,7 +142,7 @@ def joined(parts: list[bytes], pause: float, floor: float = 0.02) -> bytes:
         first = loud[0] if index > 0 else 0
         last = loud[-1] + 1 if index < len(parts) - 1 else len(samples)
         cut.append(samples[first:last].tobytes())
-    return bytes(int(pause * 16000) * 2).join(cut)
+    return bytes(int(pause * SAMPLE_RATE) * 2).join(cut)
 
 
 def normalize_level(pcm: bytes, level_dbfs: float = -20.0, peak: float = 0.9) -> bytes:

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.intent import normalize
+
 PAUSE_MARK = " | "
 """Where the pause goes in a clip's text."""
 
@@ -51,8 +53,6 @@ _FILLER = frozenset({"in", "the", "to", "for", "me", "now", "please", "on", "off
 
 def telling_words(text: str) -> set[str]:
     """The words of a second part that say something ("lounge", "30", "percent")."""
-    from assistant.intent import normalize
-
     return set(normalize(text).split()) - _FILLER
 
 
@@ -64,8 +64,6 @@ def cut_off(result: dict[str, Any]) -> bool | None:
     words = telling_words(rest)
     if not words or result["transcript"] is None:
         return None
-    from assistant.intent import normalize
-
     return not words & set(normalize(result["transcript"]).split())
 
 
@@ -73,8 +71,8 @@ def main(argv: list[str]) -> int:
     report = json.loads(Path(argv[0]).read_text("utf-8"))
     two = [r for r in report["results"] if PAUSE_MARK in r["text"]]
     heard = [r for r in two if r["transcript"] is not None]
-    told = [r for r in heard if cut_off(r) is not None]
-    cut = [r for r in told if cut_off(r)]
+    told = {r["id"]: was for r in heard if (was := cut_off(r)) is not None}
+    cut = [r for r in heard if told.get(r["id"])]
     early = [r for r in heard if r.get("early")]
     print(f"{len(two)} clips with a pause, {len(heard)} heard, {len(early)} ended "
           f"at a pause; {len(cut)} of {len(told)} with telling words after the "
