@@ -41,6 +41,12 @@ class ModelsConfig(_Section):
     """Manifest path; default: ``<dir>/manifest.toml``."""
 
 
+DEFAULT_STOP_PHRASES = (
+    "stop", "stop it", "cancel", "be quiet", "enough", "that's enough", "shut up",
+    "never mind",
+)  # fmt: skip
+
+
 class AudioConfig(_Section):
     input_device: str | int | None = None
     """Microphone: index or part of the name (`assistant devices`); None: default."""
@@ -60,6 +66,17 @@ class AudioConfig(_Section):
     """WebRTC noise suppression of what the microphone hears (1-4; 0: off)."""
     auto_gain: int = Field(0, ge=0, le=31)
     """WebRTC automatic gain towards this many dBFS below full scale (0: off)."""
+    stop_phrases: tuple[str, ...] = DEFAULT_STOP_PHRASES
+    """Said without the wake word while a reply plays or a timer rings, these end
+    it; an empty list turns this off."""
+
+    @field_validator("stop_phrases")
+    @classmethod
+    def _phrases_have_words(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        for phrase in phrases:
+            if not re.search(r"[A-Za-z]", phrase):
+                raise ValueError(f"{phrase!r} has no words")
+        return phrases
 
 
 class WakeConfig(_Section):

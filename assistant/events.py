@@ -20,6 +20,8 @@ class EventType(StrEnum):
     TTS_START = "tts-start"
     TTS_END = "tts-end"
     BARGE_IN = "barge-in"
+    STOP = "stop"
+    """A stop phrase, said without the wake word, ended what was playing."""
     MUTE = "mute"
     TIMER_FINISHED = "timer-finished"
     ERROR = "error"

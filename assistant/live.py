@@ -27,8 +27,12 @@ from .player import ALARM_CHIME, DONE_TONE, WAKE_TONE, SoundDevicePlayer
 from .reload import ConfigWatcher
 from .result import RunResult
 from .saved_controls import CONTROLS_FILE, SavedControls
+from .stop import StopListener
 from .timers import Timer
 from .wake import Detection
+
+STOPPED = "stop"
+"""What :meth:`LiveAssistant.speak` returns when a stop phrase ended the reply."""
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -80,6 +84,9 @@ class LiveAssistant:
         self._alive = time.monotonic()
         self._in_run = False
         """Between a wake word (or a run started without one) and its run-end."""
+        self._playing: dict[threading.Event, str] = {}
+        """What plays now and can be stopped by a stop phrase: its stop, its words."""
+        self._stop_listener: StopListener | None = None
 
     # -- events and controls -----------------------------------------------------
 
@@ -136,9 +143,9 @@ class LiveAssistant:
         async with self._speaking:
             _LOGGER.info("Announcing %r", text)
             self._emit(EventType.TTS_START, text=text, announcement=True)
-            done = await asyncio.to_thread(self._player.play, tts.synthesize(text))
+            done = await self._play_stoppable(tts.synthesize(text), text)
             self._emit(EventType.TTS_END, completed=done, announcement=True)
-        if listen:
+        if listen and done:
             self._drain()  # not our own voice
             self.listen()
 
@@ -158,8 +165,58 @@ class LiveAssistant:
         task.add_done_callback(self._tasks.discard)
 
     async def _ring(self, words: str) -> None:
-        await asyncio.to_thread(self._player.play, [ALARM_CHIME])
-        await self._announce(words)
+        if await self._play_stoppable([ALARM_CHIME], ""):
+            await self._announce(words)  # "stop" during the chime ends both
+
+    async def _play_stoppable(
+        self,
+        chunks: Iterable[AudioChunk],
+        words: str,
+        stop: threading.Event | None = None,
+    ) -> bool:
+        """Play ``chunks`` (saying ``words``) until done, ``stop`` is set or a stop
+        phrase is heard; False when it did not play out."""
+        stop = stop or threading.Event()
+        if not self._playing and self._stop_listener is not None:
+            self._stop_listener.reset()  # nothing heard before it plays counts
+        self._playing[stop] = words
+        try:
+            return await asyncio.to_thread(self._player.play, chunks, stop)
+        finally:
+            del self._playing[stop]
+
+    def _stops(self) -> StopListener | None:
+        """The stop phrase listener, built on first use (None: turned off)."""
+        phrases = self._cfg.stop_phrases
+        stt = self._pipeline.stt
+        if self._stop_listener is None and phrases and stt is not None:
+            from .vad import SileroSpeechProbability
+
+            self._stop_listener = StopListener(SileroSpeechProbability(), stt, phrases)
+        return self._stop_listener
+
+    async def _hear_stop(self, chunk: AudioChunk) -> bool:
+        """Whether ``chunk`` ended a stop phrase said while something plays; if so,
+        everything playing is stopped."""
+        listener = self._stops() if self._playing else None
+        if listener is None:
+            return False
+        for audio, after in listener.segments(chunk.audio):
+            ended = time.perf_counter() - after  # the end of the speech, about
+            saying = " ".join(self._playing.values())
+            phrase = await asyncio.to_thread(listener.heard, audio, saying)
+            if phrase is None or not self._playing:
+                continue
+            for stop in list(self._playing):
+                stop.set()
+            while self._playing:  # until the speaker is silent
+                await asyncio.sleep(0.005)
+            stop_ms = (time.perf_counter() - ended) * 1000
+            _LOGGER.info("Heard %r: stopped %.0f ms after it was said", phrase, stop_ms)
+            self._emit(EventType.STOP, phrase=phrase, stop_ms=round(stop_ms, 1))
+            listener.reset()
+            return True
+        return False
 
     def set_volume(self, percent: int) -> None:
         self._player.volume = percent / 100
@@ -248,12 +305,16 @@ class LiveAssistant:
             return (None, 0.0), "error" if result.error else waited
         if self._metrics is not None:
             self._metrics.command(result.timings_ms, _outcome(result))
-        barge = None
+        barge: Detection | str | None = None
         if result.response:
             async with self._speaking:
                 barge = await self.speak(result.response)
-        if barge is not None:
+        if isinstance(barge, Detection):
             return (barge, 0.0), "barge-in"
+        if barge == STOPPED:
+            self._drain()
+            self._pipeline.cancel_confirmation()  # "stop" answers no question
+            return (None, 0.0), "stopped"
         self._drain()  # what the microphone heard of our own reply
         release_memory()  # idle until the next wake word
         end = "error" if result.error else "done"
@@ -268,8 +329,11 @@ class LiveAssistant:
             self._waiting = True
             chunk = await self._queue.get()
             self._waiting, self._alive = False, time.monotonic()
-            if not self.muted:
-                yield self._pipeline.clean(chunk)
+            if self.muted:
+                continue
+            cleaned = self._pipeline.clean(chunk)
+            if not await self._hear_stop(cleaned):
+                yield cleaned
 
     def _drain(self) -> None:
         while not self._queue.empty():
@@ -277,19 +341,18 @@ class LiveAssistant:
         if self._pipeline.wake is not None:
             self._pipeline.wake.reset()
 
-    async def speak(self, text: str) -> Detection | None:
-        """Play ``text`` sentence by sentence; stop when the wake word is heard."""
+    async def speak(self, text: str) -> Detection | str | None:
+        """Play ``text`` sentence by sentence; stop when the wake word (returned)
+        or a stop phrase (:data:`STOPPED`) is heard."""
         tts = self._pipeline.tts
         if tts is None:
             return None
-        stop = threading.Event()
         self._emit(EventType.TTS_START, text=text)
+        stop = threading.Event()
         playing = asyncio.ensure_future(
-            asyncio.to_thread(
-                self._player.play, self._timed(tts.synthesize(text)), stop
-            )
+            self._play_stoppable(self._timed(tts.synthesize(text)), text, stop)
         )
-        barge: Detection | None = None
+        barge: Detection | str | None = None
         while not playing.done():
             try:
                 chunk = await asyncio.wait_for(self._queue.get(), 0.1)
@@ -298,7 +361,11 @@ class LiveAssistant:
             self._alive = time.monotonic()
             if self.muted:
                 continue
-            detection = await self._pipeline.check_wake(self._pipeline.clean(chunk))
+            cleaned = self._pipeline.clean(chunk)
+            if await self._hear_stop(cleaned):
+                barge = STOPPED
+                break
+            detection = await self._pipeline.check_wake(cleaned)
             if detection is not None:
                 heard = time.perf_counter()
                 stop.set()

@@ -75,6 +75,35 @@ def start_pulse() -> None:
                   f"rate={rate}", "channels=1")  # fmt: skip
 
 
+ECHO_MIC = "assistant_test_ec_mic"
+ECHO_SPEAKER = "assistant_test_ec_speaker"
+
+
+@contextmanager
+def echo(cancel: bool = True) -> Iterator[dict[str, str]]:
+    """The speaker heard back by the microphone at full level (a loopback), and
+    with ``cancel`` PulseAudio's WebRTC echo canceller between them, as a Linux
+    speaker would set it up (README: Echo cancellation); yields the assistant's
+    PULSE_SOURCE and PULSE_SINK."""
+    loaded = [pactl("load-module", "module-loopback", f"source={SPEAKER_SINK}.monitor",
+                    f"sink={MIC_SINK}", "latency_msec=40").strip()]  # fmt: skip
+    devices = {"PULSE_SOURCE": f"{MIC_SINK}.monitor", "PULSE_SINK": SPEAKER_SINK}
+    try:
+        if cancel:
+            loaded.append(pactl(
+                "load-module", "module-echo-cancel", "aec_method=webrtc",
+                f"source_master={MIC_SINK}.monitor", f"sink_master={SPEAKER_SINK}",
+                f"source_name={ECHO_MIC}", f"sink_name={ECHO_SPEAKER}",
+                "rate=16000", "channels=1",
+                'aec_args="analog_gain_control=0 digital_gain_control=0"',
+            ).strip())  # fmt: skip
+            devices = {"PULSE_SOURCE": ECHO_MIC, "PULSE_SINK": ECHO_SPEAKER}
+        yield devices
+    finally:
+        for module in reversed(loaded):
+            pactl("unload-module", module)
+
+
 def stop_pulse() -> None:
     subprocess.run(["pulseaudio", "-k"], check=False, timeout=20)
     for _ in range(100):
@@ -163,11 +192,13 @@ class LiveAssistant:
             "PYTHONFAULTHANDLER": "1",  # SIGABRT prints every thread's stack
             **extra_env,
         }
+        debug = ["--debug"] if os.environ.get("ASSISTANT_TEST_DEBUG") else []
         self.events: list[dict[str, Any]] = []
         self.log: list[str] = []
         self._cond = threading.Condition()
         self.proc = subprocess.Popen(
-            [*prefix, sys.executable, "-m", "assistant", "run", "--config", str(config),
+            [*prefix, sys.executable, "-m", "assistant", *debug, "run",
+             "--config", str(config),
              "--mqtt-host", "127.0.0.1", "--mqtt-port", str(port), "--json"],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True,

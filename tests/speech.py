@@ -248,6 +248,15 @@ TIMER_TALK: dict[str, Utterance] = {
 }
 
 
+# "stop" without the wake word, over a reply or a ringing timer
+# (tests/test_stop_live.py)
+STOP_TALK: dict[str, Utterance] = {
+    "stop": Utterance("espeak-us", "Stop!", wake=False),
+    "be_quiet": Utterance("piper-slow", "Be quiet.", wake=False),
+    "egg": Utterance("piper", "Hey Jarvis, set an egg timer for 5 seconds."),
+}
+
+
 # acceptance of the trust issue: act, ask or refuse (tests/test_trust.py)
 TRUST: dict[str, Utterance] = {
     "sprinkler": Utterance("piper", "Hey Jarvis, turn on the garden sprinkler."),
@@ -295,6 +304,7 @@ def generate(out_dir: Path = GENERATED) -> dict[str, Path]:
         for u in (
             *UTTERANCES,
             *LIVE.values(),
+            *STOP_TALK.values(),
             *BRIDGES.values(),
             *SPOKEN,
             *talks,
