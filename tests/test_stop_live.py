@@ -13,7 +13,6 @@ import pytest
 
 from .conftest import Subscriber
 from .corpus.stops import REPLIES
-from .home import COMMAND_TOPICS
 from .live import LiveAssistant, active_spans, echo, play, record_speaker, running
 from .live import write_config as _write_config
 from .speech import LIVE, STOP_TALK
@@ -53,16 +52,10 @@ def echoed(pulse: None, home: int, tmp_path: Path) -> Iterator[LiveAssistant]:
         yield a
 
 
-@pytest.fixture
-def sub(home: int) -> Iterator[Subscriber]:
-    subscriber = Subscriber(home, COMMAND_TOPICS)
-    yield subscriber
-    subscriber.close()
-
-
 def test_stop_ends_a_reply_without_the_wake_word(
-    live: LiveAssistant, sub: Subscriber, speech: dict[str, Path]
+    live: LiveAssistant, subscriber: Subscriber, speech: dict[str, Path]
 ) -> None:
+    sub = subscriber
     full = reply_seconds(
         "The living room thermostat is set to 19 degrees, and it is 20.5 degrees now."
     )
