@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .devices import DeviceRegistry, Entity
 from .dialogue import Session
 from .discovery import DiscoveryError, entity_from_table
 from .errors import AssistantError, ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
 from .ha_device import AssistantLink
 from .handle import IntentHandler
+from .home import DeviceRegistry, Entity
 from .identity import ServiceIdentity, one_shot_client_id
 from .intent.acoustic import AcousticLimits
 from .intent.cascade import Cascade

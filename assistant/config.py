@@ -21,6 +21,7 @@ from pydantic import (
 
 from .config_lines import by_line, line_of, syntax_problem
 from .errors import ConfigError
+from .home import default_confirm
 from .skill_config import SkillConfig, SlotList
 
 _SLOT = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -302,9 +303,10 @@ class HomeAssistantConfig(_Section):
     hermes: bool = True
     """Publish every recognized intent on hermes/intent/<IntentName> (Snips/Rhasspy)."""
     site_id: str = "default"
-    confirm: tuple[str, ...] = ("lock.unlock", "cover.open:garage")
+    confirm: tuple[str, ...] = Field(default_factory=default_confirm)
     """Actions that need a spoken yes first: "<domain>.<operation>", optionally
-    ":<device_class>", or an entity id with its operation ("lock.back_door:unlock")."""
+    ":<device_class>", or an entity id with its operation ("lock.back_door:unlock").
+    Default: what each domain asks about (``home.DomainSpec.confirm``)."""
     confirm_seconds: float = Field(6.0, ge=1.0, le=60.0)
     """How long to wait for the yes or no."""
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -10,9 +10,8 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from .devices import Entity
+from .home import DeviceRegistry, Entity
 from .intent import Intent, normalize
-from .states import DeviceRegistry
 
 _PRONOUN = re.compile(
     r"\b(?P<verb>turn|switch|make|set|put|lock|unlock|open|close|shut|dim|brighten|"

@@ -20,8 +20,9 @@ from .abbreviations import DEVICE_ABBREVIATIONS as DEVICE_ABBREVIATIONS
 from .abbreviations import ORIGIN_ABBREVIATIONS as ORIGIN_ABBREVIATIONS
 from .abbreviations import apply_base, expand_abbreviations
 from .abbreviations import expand_config as expand_config
-from .devices import Domain, Entity, validate_template
 from .errors import AssistantError
+from .home import DOMAINS, Domain, Entity
+from .templates import validate_template
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,14 +48,7 @@ _TOPIC_RE = re.compile(
 )
 # Topics a component can't work without: at least one of each tuple.
 _REQUIRED: dict[str, tuple[str, ...]] = {
-    "light": ("command_topic",),
-    "switch": ("command_topic",),
-    "fan": ("command_topic",),
-    "lock": ("command_topic",),
-    "cover": ("command_topic", "state_topic", "position_topic"),
-    "climate": ("mode_command_topic", "temperature_command_topic"),
-    "sensor": ("state_topic",),
-    "binary_sensor": ("state_topic",),
+    str(domain): spec.required for domain, spec in DOMAINS.items()
 }
 _WHITE_RANGE = ("min_mireds", "max_mireds", "min_kelvin", "max_kelvin")
 _POSITIVE = ("brightness_scale", "precision", "temp_step", "speed_range_min")

@@ -20,8 +20,8 @@ from pydantic import ValidationError
 
 from .audio import write_wav
 from .config import Config
-from .devices import Domain, Entity
 from .evaluate import LABELS_FILE, EvalError, Label, parse_labels
+from .home import Domain, Entity
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .describe import format_number, spoken_name, upper_first
-from .devices import (
+from .errors import CapabilityError
+from .home import (
+    DOMAINS,
     Command,
     DeviceRegistry,
     Domain,
@@ -16,8 +17,11 @@ from .devices import (
     Operation,
     build_commands,
     describe_state,
+    format_number,
+    spoken_name,
+    supports,
+    upper_first,
 )
-from .errors import CapabilityError
 from .intent import Intent
 from .skills import PREFIX as SKILL_PREFIX
 from .skills import Effect, SkillRunner
@@ -284,8 +288,8 @@ class IntentHandler:
 
         def operation(entity: Entity) -> tuple[Operation, object]:
             if kelvin and (
-                entity.supports(Operation.SET_COLOR_TEMP)
-                and (color != "white" or not entity.supports(Operation.SET_COLOR))
+                supports(entity, Operation.SET_COLOR_TEMP)
+                and (color != "white" or not supports(entity, Operation.SET_COLOR))
             ):
                 return Operation.SET_COLOR_TEMP, kelvin
             return Operation.SET_COLOR, rgb
@@ -351,11 +355,9 @@ class IntentHandler:
 
 def _said_kind(intent: Intent) -> str | None:
     """The word said for the kind of device ("blinds"), in the plural."""
-    from .intent.things import KIND_WORDS
-
     domain = intent.slots.get("domain")
     words = intent.text.split()
-    for kind in KIND_WORDS.get(Domain(domain), ()) if domain in set(Domain) else ():
+    for kind in DOMAINS[Domain(domain)].nouns if domain in set(Domain) else ():
         if kind in words:
             return kind if kind.endswith("s") else f"{kind}s"
     return None

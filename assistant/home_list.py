@@ -9,8 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from .config import Config
-from .devices import Operation
-from .states import DeviceRegistry
+from .home import DeviceRegistry, Operation, supports
 
 
 def home_rows(registry: DeviceRegistry) -> list[dict[str, Any]]:
@@ -26,7 +25,7 @@ def home_rows(registry: DeviceRegistry) -> list[dict[str, Any]]:
                 "room": entity.area,
                 "domain": str(entity.domain),
                 "aliases": list(entity.aliases),
-                "can": [str(op) for op in Operation if entity.supports(op)],
+                "can": [str(op) for op in Operation if supports(entity, op)],
                 "available": registry.is_available(entity.entity_id),
                 "state": {k: v for k, v in state.items() if v is not None},
                 "source": entity.source,

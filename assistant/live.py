@@ -17,9 +17,9 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from .app import Assistant, fan_out
 from .audio import AudioChunk
 from .config import AudioConfig
-from .describe import upper_first
 from .events import EventCallback, EventType, PipelineEvent
 from .heap import release_memory
+from .home import upper_first
 from .metrics import StageMetrics
 from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval

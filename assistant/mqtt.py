@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .config import MqttConfig
-from .devices import Command, DeviceRegistry, Entity
 from .discovery import DiscoveryError, discovery_subscription, entities_from_discovery
 from .errors import MqttError
+from .home import Command, DeviceRegistry, Entity, state_topics
 from .identity import one_shot_client_id
 
 _LOGGER = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class HomeAssistantMqtt:
         self._loop = asyncio.get_running_loop()
         self._connected = asyncio.Event()
         for entity in self.registry.entities():  # devices declared in config.toml
-            self._subscribed.update(entity.state_topics())
+            self._subscribed.update(state_topics(entity))
         self._client.connect_timeout = self._cfg.connect_timeout_seconds
         try:
             await asyncio.to_thread(
@@ -360,7 +360,7 @@ class HomeAssistantMqtt:
                 _LOGGER.debug(
                     "Learned %s (%s) from %s", entity.name, entity.entity_id, topic
                 )
-                new = [t for t in entity.state_topics() if t not in self._subscribed]
+                new = [t for t in state_topics(entity) if t not in self._subscribed]
                 if new:
                     self._subscribed.update(new)
                     self._client.subscribe([(t, _QOS) for t in new])

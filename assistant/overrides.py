@@ -5,9 +5,9 @@ Assistant makes it."""
 from __future__ import annotations
 
 from .config import Config
-from .devices import Domain, Entity
 from .discovery import DiscoveryError, apply_overrides, names_of, slugify
 from .errors import ConfigError
+from .home import Domain, Entity
 
 
 def ha_entity_ids(entity: Entity) -> tuple[str, ...]:

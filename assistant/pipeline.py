@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .audio import SAMPLE_RATE, SAMPLE_WIDTH, AudioChunk, chunks, write_wav
 from .config import VadConfig, WakeConfig
-from .devices import Command
 from .dialogue import Session
 from .early import EarlyEnd
 from .errors import AssistantError
 from .events import EventCallback, EventType, PipelineEvent
 from .frontend import FrontEnd
 from .handle import IntentHandler, Response
+from .home import Command
 from .intent import Hearing, IntentRecognizer
 from .intent.cascade import Cascade
 from .intent.decision import Decision

@@ -12,9 +12,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .describe import join_words, upper_first
-from .devices import Command, DeviceRegistry, Entity, Operation, build_commands
 from .errors import CapabilityError
+from .home import (
+    Command,
+    DeviceRegistry,
+    Entity,
+    Operation,
+    build_commands,
+    join_words,
+    upper_first,
+)
 from .intent import normalize
 from .shopping import ItemList
 from .skill_config import ShoppingListAction, SkillConfig, SlotList, TimerAction

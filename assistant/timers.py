@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .describe import join_words
+from .home import join_words
 
 _LOGGER = logging.getLogger(__name__)
 

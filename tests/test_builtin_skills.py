@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from assistant.config import DEFAULT_CONFIG, load_config
-from assistant.devices import DeviceRegistry
 from assistant.handle import IntentHandler, Response
+from assistant.home import DeviceRegistry
 from assistant.intent.rules import HassilRecognizer
 from assistant.shopping import ItemList
 from assistant.skills import SkillRunner, skill_sentences

@@ -12,13 +12,13 @@ import pytest
 from assistant.dialogue import Session
 from assistant.discovery import entity_from_discovery
 from assistant.handle import IntentHandler
+from assistant.home import DeviceRegistry
 from assistant.intent import Hearing, Intent
 from assistant.intent.cascade import Cascade
 from assistant.intent.decision import Thresholds
 from assistant.intent.memory import Memory
 from assistant.intent.rules import HassilRecognizer
 from assistant.llm.understand import Understanding
-from assistant.states import DeviceRegistry
 
 from .home import DISCOVERY
 

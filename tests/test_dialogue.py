@@ -8,9 +8,9 @@ import pytest
 
 from assistant.dialogue import Choice, Session
 from assistant.discovery import entity_from_discovery
+from assistant.home import DeviceRegistry
 from assistant.intent import Intent
 from assistant.llm.understand import first_sentence
-from assistant.states import DeviceRegistry
 
 from .home import DISCOVERY
 

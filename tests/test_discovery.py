@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from assistant.devices import Domain
 from assistant.discovery import (
     ABBREVIATIONS,
     DEVICE_ABBREVIATIONS,
@@ -20,6 +19,7 @@ from assistant.discovery import (
     expand_config,
     parse_discovery_topic,
 )
+from assistant.home import Domain, state_topics
 
 
 def test_subscription_and_components() -> None:
@@ -302,7 +302,7 @@ def test_entity_from_table() -> None:
     )
     assert entity.config["brightness_command_topic"] == "home/desk/bri"
     assert "component" not in entity.config
-    assert entity.state_topics() == ("home/desk/state",)
+    assert state_topics(entity) == ("home/desk/state",)
     fallback = entity_from_table(
         {
             "component": "switch",

@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 
-from assistant.devices import Command, DeviceRegistry, Domain, Entity, Operation
-from assistant.devices import build_commands as build
 from assistant.discovery import (
     SHARED_OPTIONS,
     DiscoveryError,
@@ -20,6 +18,8 @@ from assistant.discovery import (
     entity_from_discovery,
     parse_discovery_topic,
 )
+from assistant.home import Command, DeviceRegistry, Domain, Entity, Operation
+from assistant.home import build_commands as build
 
 TOPIC = "homeassistant/device/kitchen_hub/config"
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from assistant.devices import Command, DeviceRegistry, Entity, Operation
-from assistant.devices import build_commands as build
 from assistant.discovery import entity_from_discovery
+from assistant.home import Command, DeviceRegistry, Entity, Operation, supports
+from assistant.home import build_commands as build
 
 Op = Operation
 KITCHEN_DEVICE = {"ids": ["A1B2C3"], "name": "Kitchen", "sa": "Kitchen"}
@@ -206,7 +206,7 @@ def test_other_domains_from_discovery() -> None:
     garage = entities["cover.garage_door"]
     assert garage.name == "Garage Door"
     assert build(garage, Op.OPEN) == [Command("home/garage/set", "UP")]
-    assert not garage.supports(Op.STOP)
+    assert not supports(garage, Op.STOP)
     registry.handle_state("home/garage", b"shut")
     assert registry.state(garage.entity_id).state == "closed"
     door = entities["lock.front_door"]

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from assistant.devices import Domain, Entity
 from assistant.eval_record import (
     default_sentences,
     parse_expectation,
@@ -30,6 +29,7 @@ from assistant.evaluate import (
     parse_labels,
     payloads_match,
 )
+from assistant.home import Domain, Entity
 
 GOOD = {
     "id": "t-1",

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from assistant.devices import DeviceRegistry
 from assistant.handle import NOT_UNDERSTOOD, IntentHandler
+from assistant.home import DeviceRegistry
 from assistant.intent.rules import HassilRecognizer
 
 from .home import STATES

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from assistant.devices import Entity
 from assistant.discovery import entity_from_discovery
+from assistant.home import Entity
 from assistant.intent import normalize
 from assistant.intent.rules import HassilRecognizer
 from assistant.stt import drop_repetition

@@ -7,7 +7,7 @@ import asyncio
 import json
 
 from assistant.config import MqttConfig
-from assistant.devices import DeviceRegistry, Domain
+from assistant.home import DeviceRegistry, Domain
 from assistant.mqtt import HomeAssistantMqtt
 
 from .conftest import publish_retained

@@ -14,8 +14,8 @@ import pytest
 
 from assistant.broker import free_port
 from assistant.config import MqttConfig
-from assistant.devices import Command, DeviceRegistry
 from assistant.errors import MqttError
+from assistant.home import Command, DeviceRegistry
 from assistant.mqtt import HomeAssistantMqtt
 
 

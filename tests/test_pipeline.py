@@ -8,10 +8,10 @@ import numpy as np
 
 from assistant.audio import SAMPLE_RATE, AudioChunk
 from assistant.config import VadConfig, WakeConfig
-from assistant.devices import Command, DeviceRegistry
 from assistant.errors import SttError
 from assistant.events import EventType, PipelineEvent
 from assistant.handle import IntentHandler
+from assistant.home import Command, DeviceRegistry
 from assistant.intent import Hearing, Intent
 from assistant.pipeline import Pipeline
 from assistant.vad import SpeechSegmenter

@@ -24,12 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.audio import SAMPLE_RATE, decode_wav
-from assistant.commands import build_commands
 from assistant.config import config_problems, load_config
-from assistant.devices import Entity, Operation
 from assistant.discovery import DiscoveryError, entities_from_discovery, topic_problem
 from assistant.errors import AudioError, CapabilityError, ConfigError
-from assistant.states import DeviceRegistry
+from assistant.home import DeviceRegistry, Entity, Operation, build_commands
 from assistant.templates import MAX_OUTPUT, render_template
 
 settings.register_profile(

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from assistant.devices import DeviceRegistry, Entity, EntityState, describe_state
+from assistant.home import DeviceRegistry, Entity, EntityState, describe_state
 
 from .device_fixtures import (
     DOOR,
@@ -135,7 +135,7 @@ def test_shared_tasmota_state_topic_feeds_two_entities() -> None:
 def test_bad_payloads_never_raise_and_warn_once(
     registry: DeviceRegistry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.DEBUG, logger="assistant.states"):
+    with caplog.at_level(logging.DEBUG, logger="assistant.home"):
         for payload in (b"not json", b"\xff\xfe", b"[1, 2]", b"{}"):
             assert registry.handle_state("z2m/Bedroom Lamp", payload) == []
         assert registry.handle_state("lr/light/rgb", b"999,0,0") == []
@@ -192,7 +192,7 @@ def test_colliding_entity_ids_get_suffixes(caplog: pytest.LogCaptureFixture) -> 
 
     reg = DeviceRegistry()
     first = reg.upsert(lamp("a"))
-    with caplog.at_level(logging.INFO, logger="assistant.states"):
+    with caplog.at_level(logging.INFO, logger="assistant.home"):
         second = reg.upsert(lamp("b"))
     assert "light.lamp_2: light.lamp is taken by homeassistant/light/a" in caplog.text
     third = reg.upsert(lamp("c", unique_id="c"))

@@ -7,8 +7,14 @@ import logging
 
 import pytest
 
-from assistant.devices import Availability, DeviceRegistry, Entity, EntityState
 from assistant.discovery import entities_from_discovery
+from assistant.home import (
+    Availability,
+    DeviceRegistry,
+    Entity,
+    EntityState,
+    state_topics,
+)
 
 from .device_fixtures import KITCHEN, D, make
 
@@ -66,7 +72,7 @@ def test_availability_config() -> None:
         Availability("x", value_template="{{ value | upper }}"),
         Availability("y", payload_not_available="0"),
     )
-    assert Z2M.state_topics() == (
+    assert state_topics(Z2M) == (
         "z2m/desk",
         "z2m/bridge/state",
         "z2m/desk/availability",
@@ -107,7 +113,7 @@ def test_templates_and_the_latest_message_by_default(
     assert not registry.is_available(eid)
     registry.handle_state("z2m/bridge/state", b'{"state":"online"}')
     assert registry.is_available(eid)  # "latest": the last verdict on any topic
-    with caplog.at_level(logging.WARNING, logger="assistant.states"):
+    with caplog.at_level(logging.WARNING, logger="assistant.home"):
         for _ in range(2):
             assert registry.handle_state("z2m/bridge/state", b"online") == []
     assert [r.getMessage() for r in caplog.records] == [

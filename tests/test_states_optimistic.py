@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from assistant.devices import (
+from assistant.home import (
     DeviceRegistry,
     Entity,
     EntityState,

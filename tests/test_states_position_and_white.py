@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from assistant.colors import kelvin_range, kelvin_to_mireds, mireds_to_kelvin
-from assistant.devices import (
+from assistant.errors import CapabilityError
+from assistant.home import (
     Command,
     DeviceRegistry,
     EntityState,
@@ -16,7 +17,6 @@ from assistant.devices import (
     build_commands,
     describe_state,
 )
-from assistant.errors import CapabilityError
 
 from .device_fixtures import SHUTTER, D, make
 
@@ -75,7 +75,7 @@ def test_position_template_range_and_state_topic(
     state = registry.state(INVERTED.entity_id)
     assert (state.position, state.state) == (40, "closing")  # the state topic wins
     registry.upsert(SHUTTER)
-    with caplog.at_level(logging.WARNING, logger="assistant.states"):
+    with caplog.at_level(logging.WARNING, logger="assistant.home"):
         assert registry.handle_state("s/pos", b'{"tilt": 3}') == []
     assert caplog.records[0].getMessage() == (
         "Ignoring position_topic update for cover.shutter: "

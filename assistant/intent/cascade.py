@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..devices import Command
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
+from ..home import Command
 from . import Hearing, Intent, normalize, resolved
 from .acoustic import (
     by_sound,

@@ -14,7 +14,7 @@ from hassil import Intents, RecognizeResult, TextSlotList, recognize_all, recogn
 from hassil.models import UnmatchedRangeEntity, UnmatchedTextEntity
 from rapidfuzz import fuzz, process, utils
 
-from ..devices import Domain, Entity
+from ..home import DOMAINS, Entity
 from ..skill_config import SlotList
 from . import Intent, normalize
 from .similarity import most_like, name_similarity
@@ -24,16 +24,7 @@ from .wording import content_words
 _LOGGER = logging.getLogger(__name__)
 
 BUILTIN_SENTENCES = Path(__file__).resolve().parent.parent / "sentences" / "en.yaml"
-_PROMPT_PHRASES = {
-    Domain.LIGHT: "Turn on the {name}.",
-    Domain.SWITCH: "Switch off the {name}.",
-    Domain.FAN: "Turn off the {name}.",
-    Domain.COVER: "Open or close the {name}.",
-    Domain.LOCK: "Unlock or lock the {name}.",
-    Domain.CLIMATE: "Set the {name} to 20 degrees.",
-    Domain.SENSOR: "What is the {name}?",
-    Domain.BINARY_SENSOR: "Is the {name} on?",
-}
+_PROMPT_PHRASES = {domain: spec.prompt for domain, spec in DOMAINS.items()}
 _FUZZY_SLOTS = ("name", "area")
 _PHRASE_SCORE = 85
 """How close (0-100) a sentence must be to a skill's phrasing to count as it."""

@@ -17,23 +17,14 @@ from pathlib import Path
 
 import yaml
 
-from ..devices import Domain, Entity
+from ..home import DOMAINS, Domain, Entity
 from . import normalize
 
 THINGS_FILE = Path(__file__).resolve().parent.parent / "sentences" / "things.yaml"
 
 KIND_WORDS: dict[Domain, tuple[str, ...]] = {
-    Domain.LIGHT: ("light", "lights", "lamp", "lamps", "bulb", "bulbs", "lighting"),
-    Domain.SWITCH: ("switch", "switches", "plug", "plugs", "socket", "outlet"),
-    Domain.FAN: ("fan", "fans", "ceiling fan"),
-    Domain.COVER: ("blind", "blinds", "shade", "shades", "curtain", "curtains",
-                   "shutter", "shutters", "cover", "covers", "garage door", "awning"),
-    Domain.LOCK: ("lock", "locks", "door", "deadbolt"),
-    Domain.CLIMATE: ("thermostat", "heating", "heater", "air conditioner", "radiator",
-                     "heat pump", "boiler", "furnace"),
-    Domain.SENSOR: ("sensor", "sensors"),
-    Domain.BINARY_SENSOR: ("sensor", "sensors", "door", "window", "windows"),
-}  # fmt: skip
+    domain: spec.nouns for domain, spec in DOMAINS.items()
+}
 """Generic words for a kind of device: known when the home has one of that kind."""
 
 

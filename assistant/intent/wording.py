@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..describe import upper_first
-from ..devices import Entity
+from ..home import Entity, upper_first
 from . import Hearing, Intent, normalize
 from .things import KIND_WORDS
 

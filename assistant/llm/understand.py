@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..devices import Domain, Entity, EntityState
+from ..home import DOMAINS, Domain, Entity, EntityState
 from ..intent import Intent, normalize
 from .narrow import (
     MAX_CANDIDATES,
@@ -46,15 +46,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # domain -> (action phrase, intent name); the phrase is what the model scores
 ACTIONS: dict[Domain, tuple[tuple[str, str], ...]] = {
-    Domain.LIGHT: (("turn on", "HassTurnOn"), ("turn off", "HassTurnOff"),
-                   ("brighten", "brighter"), ("dim", "dimmer")),
-    Domain.SWITCH: (("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
-    Domain.FAN: (("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
-    Domain.COVER: (("open", "HassOpen"), ("close", "HassClose")),
-    Domain.LOCK: (("lock", "HassLock"), ("unlock", "HassUnlock")),
-    Domain.CLIMATE: (("warm up", "warmer"), ("cool down", "cooler"),
-                     ("turn off", "HassTurnOff")),
-}  # fmt: skip
+    domain: spec.llm_actions for domain, spec in DOMAINS.items() if spec.llm_actions
+}
 
 # cue words -> the action phrase they favour (added to the model's log-probability)
 _CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -127,12 +120,7 @@ _NOT_FOR_DEVICES = re.compile(
 into a device action by the model (plain commands still go through the rules)."""
 
 _EXAMPLES: dict[Domain, tuple[str, str]] = {
-    Domain.LIGHT: ("I can't see a thing in the {area}", "turn on"),
-    Domain.SWITCH: ("I don't need the {name} any more", "turn off"),
-    Domain.FAN: ("it is so stuffy in the {area}", "turn on"),
-    Domain.COVER: ("shut the {name}", "close"),
-    Domain.LOCK: ("make sure nobody gets in through the {name}", "lock"),
-    Domain.CLIMATE: ("I'm freezing in the {area}", "warm up"),
+    domain: spec.llm_example for domain, spec in DOMAINS.items() if spec.llm_example
 }
 
 _SYSTEM = (

@@ -1,5 +1,6 @@
-"""Entity state: parsing state and availability messages, and the registry of known
-entities (which also keeps the state optimistic entities' commands imply)."""
+"""The registry of known entities: discovery and the config add them, state and
+availability messages update them, and it keeps the state optimistic entities'
+commands imply."""
 
 from __future__ import annotations
 
@@ -7,184 +8,17 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from .colors import hs_to_rgb, json_color_to_rgb, parse_rgb, xy_to_rgb
-from .devices import (
-    DEFAULT_HVAC_MODES,
-    Domain,
-    Entity,
-    EntityState,
-    Operation,
-    apply_implied_state,
-    config_number,
-)
-from .templates import render_template
+from ..templates import render_template
+from .base import Parser
+from .domains import apply_implied_state, state_handlers, state_topics
+from .model import Domain, Entity, EntityState, Operation
 
-__all__ = ["DeviceRegistry", "state_handlers"]
+__all__ = ["DeviceRegistry"]
 
 _LOGGER = logging.getLogger(__name__)
-
-
-# --- Parsing ------------------------------------------------------------------
-
-
-def _match(text: str, table: Mapping[str, Any]) -> str | None:
-    """Normalise ``text`` via ``{normalised: configured payload}``; "None" = unknown."""
-    for fold in (str, str.lower):
-        for norm, raw in table.items():
-            if raw is not None and fold(text) == fold(str(raw)):
-                return norm
-    if text == "None":
-        return None
-    raise ValueError(f"unexpected payload {text!r}")
-
-
-def _p_on_off(e: Entity, s: EntityState, text: str) -> None:
-    on, off = e.config.get("payload_on", "ON"), e.config.get("payload_off", "OFF")
-    table = {"on": e.config.get("state_on", on), "off": e.config.get("state_off", off)}
-    s.state = _match(text, table)
-
-
-def _p_brightness(e: Entity, s: EntityState, text: str) -> None:
-    if (level := float(text)) > 0:  # HA ignores a zero brightness
-        s.brightness_pct = min(
-            100, round(level * 100 / config_number(e.config, "brightness_scale", 255))
-        )
-
-
-def _p_rgb(e: Entity, s: EntityState, text: str) -> None:
-    s.rgb = parse_rgb(text.split(","))
-
-
-def _p_hs(e: Entity, s: EntityState, text: str) -> None:
-    hue, sat = (float(v) for v in text.split(",")[:2])
-    s.rgb = hs_to_rgb(hue, sat)
-
-
-def _p_xy(e: Entity, s: EntityState, text: str) -> None:
-    x, y = (float(v) for v in text.split(",")[:2])
-    s.rgb = xy_to_rgb(x, y)
-
-
-def _p_json_light(e: Entity, s: EntityState, text: str) -> None:
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError("JSON light state is not an object")
-    if "state" in data:
-        raw = data["state"]
-        s.state = None if raw is None else _match(str(raw), {"on": "ON", "off": "OFF"})
-    if isinstance(bri := data.get("brightness"), int | float) and bri > 0:
-        scale = config_number(e.config, "brightness_scale", 255)
-        s.brightness_pct = min(100, round(bri * 100 / scale))
-    if isinstance(color := data.get("color"), dict):
-        s.rgb = json_color_to_rgb(color, data.get("color_mode"))
-
-
-def _p_fan_speed(e: Entity, s: EntityState, text: str) -> None:
-    low = config_number(e.config, "speed_range_min", 1)
-    high = config_number(e.config, "speed_range_max", 100)
-    pct = round((float(text) - low + 1) * 100 / (high - low + 1))
-    s.brightness_pct = max(0, min(100, pct))
-
-
-def _p_table(
-    table: Mapping[str, tuple[str, str]],
-) -> Callable[[Entity, EntityState, str], None]:
-    def parse(e: Entity, s: EntityState, text: str) -> None:
-        s.state = _match(text, {n: e.config.get(k, d) for n, (k, d) in table.items()})
-
-    return parse
-
-
-_p_cover = _p_table(
-    {n: (f"state_{n}", n) for n in ("open", "opening", "closing", "stopped")}
-    | {"closed": ("state_closed", "closed")}
-)
-_p_lock = _p_table(
-    {
-        n: (f"state_{n}", n.upper())
-        for n in ("locked", "unlocked", "locking", "unlocking", "jammed")
-    }
-)
-
-
-def _p_position(e: Entity, s: EntityState, text: str) -> None:
-    """HA's cover position: a number, or JSON with a "position" key, in percent
-    of position_closed..position_open."""
-    data: Any = None
-    with contextlib.suppress(ValueError):
-        data = json.loads(text)
-    if isinstance(data, dict):
-        if "position" not in data:
-            raise ValueError("JSON position without a 'position' key")
-        text = str(data["position"])
-    closed = config_number(e.config, "position_closed", 0)
-    opened = config_number(e.config, "position_open", 100)
-    pct = int((float(text) - closed) * 100 // (opened - closed))  # as HA rounds
-    s.position = max(0, min(100, pct))
-    if not e.config.get("state_topic"):  # as in HA: the state topic wins
-        s.state = "closed" if s.position == 0 else "open"
-
-
-def _p_current(e: Entity, s: EntityState, text: str) -> None:
-    s.current_temperature = float(text)
-
-
-def _p_target(e: Entity, s: EntityState, text: str) -> None:
-    s.target_temperature = float(text)
-
-
-def _p_mode(e: Entity, s: EntityState, text: str) -> None:
-    if (mode := text.lower()) not in (e.config.get("modes") or DEFAULT_HVAC_MODES):
-        raise ValueError(f"unknown mode {text!r}")
-    s.hvac_mode = mode
-
-
-def _p_sensor(e: Entity, s: EntityState, text: str) -> None:
-    s.state, unit = text, e.config.get("unit_of_measurement")
-    s.unit = unit if isinstance(unit, str) else None
-
-
-_Parser = Callable[[Entity, EntityState, str], None]
-_Handlers = tuple[tuple[str, tuple[str, ...], _Parser], ...]
-_JSON_LIGHT: _Handlers = (("state_topic", (), _p_json_light),)
-_HANDLERS: dict[Domain, _Handlers] = {
-    Domain.LIGHT: (
-        ("state_topic", ("state_value_template", "value_template"), _p_on_off),
-        ("brightness_state_topic", ("brightness_value_template",), _p_brightness),
-        ("rgb_state_topic", ("rgb_value_template",), _p_rgb),
-        ("hs_state_topic", ("hs_value_template",), _p_hs),
-        ("xy_state_topic", ("xy_value_template",), _p_xy),
-    ),
-    Domain.SWITCH: (("state_topic", ("value_template",), _p_on_off),),
-    Domain.FAN: (
-        ("state_topic", ("state_value_template", "value_template"), _p_on_off),
-        ("percentage_state_topic", ("percentage_value_template",), _p_fan_speed),
-    ),
-    Domain.COVER: (
-        ("state_topic", ("value_template",), _p_cover),
-        ("position_topic", ("position_template",), _p_position),
-    ),
-    Domain.LOCK: (("state_topic", ("value_template",), _p_lock),),
-    Domain.CLIMATE: (
-        ("current_temperature_topic", ("current_temperature_template",), _p_current),
-        ("temperature_state_topic", ("temperature_state_template",), _p_target),
-        ("mode_state_topic", ("mode_state_template",), _p_mode),
-    ),
-    Domain.SENSOR: (("state_topic", ("value_template",), _p_sensor),),
-    Domain.BINARY_SENSOR: (("state_topic", ("value_template",), _p_on_off),),
-}
-
-
-def state_handlers(entity: Entity) -> _Handlers:
-    if entity.domain is Domain.LIGHT and entity.config.get("schema") == "json":
-        return _JSON_LIGHT
-    return _HANDLERS[entity.domain]
-
-
-# --- Registry -----------------------------------------------------------------
 
 
 class DeviceRegistry:
@@ -350,7 +184,7 @@ class DeviceRegistry:
 
     def apply_commands(self, entity_id: str, op: Operation, value: Any = None) -> None:
         """After ``op`` was published: the state it implies, where no topic reports
-        it (optimistic entities; see ``devices.apply_implied_state``)."""
+        it (optimistic entities; see ``apply_implied_state``)."""
         entity, state = self._entities.get(entity_id), self._states.get(entity_id)
         if entity is None or state is None:
             return
@@ -400,7 +234,7 @@ class DeviceRegistry:
         state: EntityState,
         key: str,
         template: str | None,
-        parse: _Parser,
+        parse: Parser,
         variables: dict[str, Any],
     ) -> None:
         try:
@@ -424,7 +258,7 @@ class DeviceRegistry:
     def _reindex(self) -> None:
         index: dict[str, list[str]] = {}
         for entity in self._entities.values():
-            for topic in entity.state_topics():
+            for topic in state_topics(entity):
                 index.setdefault(topic, []).append(entity.entity_id)
         self._by_topic = index
 

@@ -1,0 +1,46 @@
+"""Binary sensors: HA's MQTT binary sensor (``mqtt/binary_sensor.py``), read only;
+spoken by device class ("The back window is open.")."""
+
+from __future__ import annotations
+
+from .base import DomainSpec, no_change, parse_on_off, read_only, unknown
+from .model import Domain, Entity, EntityState
+from .spoken import spoken_name, upper_first
+
+__all__ = ["SPEC"]
+
+_WORDS = {
+    "door": ("open", "closed"),
+    "garage_door": ("open", "closed"),
+    "window": ("open", "closed"),
+    "opening": ("open", "closed"),
+    "lock": ("unlocked", "locked"),
+    "moisture": ("wet", "dry"),
+    "motion": ("detecting motion", "clear"),
+    "occupancy": ("occupied", "clear"),
+    "presence": ("home", "away"),
+    "smoke": ("detecting smoke", "clear"),
+    "battery": ("low", "normal"),
+    "connectivity": ("connected", "disconnected"),
+}
+
+
+def _describe(entity: Entity, state: EntityState) -> str:
+    if state.state is None:
+        return unknown(entity)
+    words = _WORDS.get(str(entity.config.get("device_class")), ("on", "off"))
+    the = spoken_name(entity)
+    return upper_first(f"{the} is {words[0] if state.state == 'on' else words[1]}.")
+
+
+SPEC = DomainSpec(
+    Domain.BINARY_SENSOR,
+    required=("state_topic",),
+    build=read_only,
+    handlers=lambda entity: (("state_topic", ("value_template",), parse_on_off),),
+    implied=no_change,
+    describe=_describe,
+    nouns=("sensor", "sensors", "door", "window", "windows"),
+    prompt="Is the {name} on?",
+    samples={},
+)
