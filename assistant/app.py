@@ -17,7 +17,8 @@ from .errors import AssistantError, ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
 from .ha_device import AssistantLink
 from .handle import IntentHandler
-from .home import DeviceRegistry, Entity
+from .home.model import Entity
+from .home.registry import DeviceRegistry
 from .identity import ServiceIdentity, one_shot_client_id
 from .intent.acoustic import AcousticLimits
 from .intent.cascade import Cascade

@@ -21,7 +21,7 @@ from pydantic import (
 
 from .config_lines import by_line, line_of, syntax_problem
 from .errors import ConfigError
-from .home import default_confirm
+from .home.domains import default_confirm
 from .skill_config import SkillConfig, SlotList
 
 _SLOT = re.compile(r"\{(\w+)(?::\w+)?\}")

@@ -12,7 +12,7 @@ from .app import build_assistant
 from .audio import write_wav
 from .broker import HOST, EmbeddedBroker
 from .config import Config, load_config
-from .home import describe_state
+from .home.domains import describe_state
 from .result import RunResult
 from .sample_home import HomeSimulator
 from .synth import piper_pcm, silence

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from .home import DeviceRegistry, Entity
+from .home.model import Entity
+from .home.registry import DeviceRegistry
 from .intent import Intent, normalize
 
 _PRONOUN = re.compile(

@@ -21,7 +21,8 @@ from .abbreviations import ORIGIN_ABBREVIATIONS as ORIGIN_ABBREVIATIONS
 from .abbreviations import apply_base, expand_abbreviations
 from .abbreviations import expand_config as expand_config
 from .errors import AssistantError
-from .home import DOMAINS, Domain, Entity
+from .home.domains import DOMAINS
+from .home.model import Domain, Entity
 from .templates import validate_template
 
 _LOGGER = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from .audio import write_wav
 from .config import Config
 from .evaluate import LABELS_FILE, EvalError, Label, parse_labels
-from .home import Domain, Entity
+from .home.model import Domain, Entity
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -8,20 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import CapabilityError
-from .home import (
-    DOMAINS,
-    Command,
-    DeviceRegistry,
-    Domain,
-    Entity,
-    Operation,
-    build_commands,
-    describe_state,
-    format_number,
-    spoken_name,
-    supports,
-    upper_first,
-)
+from .home.domains import DOMAINS, build_commands, describe_state, supports
+from .home.model import Command, Domain, Entity, Operation
+from .home.registry import DeviceRegistry
+from .home.spoken import format_number, spoken_name, upper_first
 from .intent import Intent
 from .skills import PREFIX as SKILL_PREFIX
 from .skills import Effect, SkillRunner
@@ -58,13 +48,7 @@ _SIMPLE_OPS: dict[str, tuple[Operation, str]] = {
     "HassLock": (Operation.LOCK, "Locking"),
     "HassUnlock": (Operation.UNLOCK, "Unlocking"),
 }
-_DOMAIN_WORDS = {
-    "light": "lights",
-    "switch": "switches",
-    "fan": "fans",
-    "cover": "covers",
-    "climate": "thermostats",
-}
+_DOMAIN_WORDS = {str(domain): spec.plural for domain, spec in DOMAINS.items()}
 
 
 _SETTINGS: dict[str, tuple[str, Operation, Domain, Callable[[Any], str]]] = {
@@ -122,6 +106,8 @@ _INFINITIVES = {
     "Closing": "close",
     "Locking": "lock",
     "Unlocking": "unlock",
+    "Activating": "activate",
+    "Pressing": "press",
     "Setting": "set",
     "Turning": "turn",
 }
@@ -256,6 +242,10 @@ class IntentHandler:
         if not done:
             assert first_error is not None
             return Response(first_error.message, success=False)
+        ops = (op for _, op, _ in actions)
+        own = {DOMAINS[e.domain].verbs.get(op) for e, op in zip(done, ops, strict=True)}
+        if len(own) == 1 and (word := own.pop()):
+            verb = word  # "Activating movie night", not "Turning on"
         if len(done) == 1 or "name" in intent.slots:
             what = spoken_name(done[0])
         else:

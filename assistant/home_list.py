@@ -9,7 +9,9 @@ from dataclasses import asdict
 from typing import Any
 
 from .config import Config
-from .home import DeviceRegistry, Operation, supports
+from .home.domains import supports
+from .home.model import Operation
+from .home.registry import DeviceRegistry
 
 
 def home_rows(registry: DeviceRegistry) -> list[dict[str, Any]]:

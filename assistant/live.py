@@ -19,7 +19,7 @@ from .audio import AudioChunk
 from .config import AudioConfig
 from .events import EventCallback, EventType, PipelineEvent
 from .heap import release_memory
-from .home import upper_first
+from .home.spoken import upper_first
 from .metrics import StageMetrics
 from .mic import SoundDeviceMicrophone
 from .notify import sd_notify, watchdog_interval

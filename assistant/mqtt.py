@@ -18,7 +18,9 @@ from typing import Any
 from .config import MqttConfig
 from .discovery import DiscoveryError, discovery_subscription, entities_from_discovery
 from .errors import MqttError
-from .home import Command, DeviceRegistry, Entity, state_topics
+from .home.domains import state_topics
+from .home.model import Command, Entity
+from .home.registry import DeviceRegistry
 from .identity import one_shot_client_id
 
 _LOGGER = logging.getLogger(__name__)

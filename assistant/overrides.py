@@ -7,7 +7,7 @@ from __future__ import annotations
 from .config import Config
 from .discovery import DiscoveryError, apply_overrides, names_of, slugify
 from .errors import ConfigError
-from .home import Domain, Entity
+from .home.model import Domain, Entity
 
 
 def ha_entity_ids(entity: Entity) -> tuple[str, ...]:

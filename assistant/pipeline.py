@@ -19,7 +19,7 @@ from .errors import AssistantError
 from .events import EventCallback, EventType, PipelineEvent
 from .frontend import FrontEnd
 from .handle import IntentHandler, Response
-from .home import Command
+from .home.model import Command
 from .intent import Hearing, IntentRecognizer
 from .intent.cascade import Cascade
 from .intent.decision import Decision

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .audio import SAMPLE_RATE
-from .home import Command
+from .home.model import Command
 from .intent import Intent
 
 TIMING_KEYS = ("wake", "endpoint_wait", "stt", "intent", "action", "first_audio",

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .home import Domain, Entity
+from .home.model import Domain, Entity
 from .skill_config import SkillConfig, SlotList
 
 _RULE = re.compile(r"<(\w+)>")

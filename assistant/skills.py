@@ -13,15 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CapabilityError
-from .home import (
-    Command,
-    DeviceRegistry,
-    Entity,
-    Operation,
-    build_commands,
-    join_words,
-    upper_first,
-)
+from .home.domains import build_commands
+from .home.model import Command, Entity, Operation
+from .home.registry import DeviceRegistry
+from .home.spoken import join_words, upper_first
 from .intent import normalize
 from .shopping import ItemList
 from .skill_config import ShoppingListAction, SkillConfig, SlotList, TimerAction

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .home import join_words
+from .home.spoken import join_words
 
 _LOGGER = logging.getLogger(__name__)
 

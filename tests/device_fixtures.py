@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.home import Domain, Entity
+from assistant.home.model import Domain, Entity
 
 D = Domain
 

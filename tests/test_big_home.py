@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.home import Domain, Entity
+from assistant.home.model import Domain, Entity
 from assistant.llm.narrow import MAX_CANDIDATES, PREFIX_CHARS, device_list, narrow
 
 from .big_home import ROOMS, THINGS, big_home, topic

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import MqttConfig
-from assistant.home import DeviceRegistry
+from assistant.home.registry import DeviceRegistry
 from assistant.mqtt import HomeAssistantMqtt
 
 from .conftest import Subscriber, own_broker, publish_retained, run_cli

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.config import DEFAULT_CONFIG, load_config
 from assistant.handle import IntentHandler, Response
-from assistant.home import DeviceRegistry
+from assistant.home.registry import DeviceRegistry
 from assistant.intent.rules import HassilRecognizer
 from assistant.shopping import ItemList
 from assistant.skills import SkillRunner, skill_sentences

@@ -12,7 +12,7 @@ import pytest
 from assistant.dialogue import Session
 from assistant.discovery import entity_from_discovery
 from assistant.handle import IntentHandler
-from assistant.home import DeviceRegistry
+from assistant.home.registry import DeviceRegistry
 from assistant.intent import Hearing, Intent
 from assistant.intent.cascade import Cascade
 from assistant.intent.decision import Thresholds

@@ -10,13 +10,8 @@ import pytest
 from jinja2.exceptions import SecurityError
 
 from assistant.errors import CapabilityError
-from assistant.home import (
-    Command,
-    Entity,
-    Operation,
-    build_commands,
-    supports,
-)
+from assistant.home.domains import build_commands, supports
+from assistant.home.model import Command, Entity, Operation
 from assistant.templates import render_template
 
 from .device_fixtures import (
@@ -396,5 +391,5 @@ def test_template_filters() -> None:
 )
 def test_each_module_can_be_imported_first(module: str) -> None:
     """No import cycle: any of the modules loads first in a fresh interpreter."""
-    code = f"import assistant.{module}; from assistant.home import *"
+    code = f"import assistant.{module}; from assistant.home.domains import *"
     subprocess.run([sys.executable, "-c", code], check=True)

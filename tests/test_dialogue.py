@@ -8,7 +8,7 @@ import pytest
 
 from assistant.dialogue import Choice, Session
 from assistant.discovery import entity_from_discovery
-from assistant.home import DeviceRegistry
+from assistant.home.registry import DeviceRegistry
 from assistant.intent import Intent
 from assistant.llm.understand import first_sentence
 

@@ -19,7 +19,8 @@ from assistant.discovery import (
     expand_config,
     parse_discovery_topic,
 )
-from assistant.home import Domain, state_topics
+from assistant.home.domains import state_topics
+from assistant.home.model import Domain
 
 
 def test_subscription_and_components() -> None:

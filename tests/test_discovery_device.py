@@ -18,8 +18,9 @@ from assistant.discovery import (
     entity_from_discovery,
     parse_discovery_topic,
 )
-from assistant.home import Command, DeviceRegistry, Domain, Entity, Operation
-from assistant.home import build_commands as build
+from assistant.home.domains import build_commands as build
+from assistant.home.model import Command, Domain, Entity, Operation
+from assistant.home.registry import DeviceRegistry
 
 TOPIC = "homeassistant/device/kitchen_hub/config"
 

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from assistant.discovery import entity_from_discovery
-from assistant.home import Command, DeviceRegistry, Entity, Operation, supports
-from assistant.home import build_commands as build
+from assistant.home.domains import build_commands as build
+from assistant.home.domains import supports
+from assistant.home.model import Command, Entity, Operation
+from assistant.home.registry import DeviceRegistry
 
 Op = Operation
 KITCHEN_DEVICE = {"ids": ["A1B2C3"], "name": "Kitchen", "sa": "Kitchen"}

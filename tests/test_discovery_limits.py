@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.discovery import DiscoveryError, entities_from_discovery
-from assistant.home import DeviceRegistry
+from assistant.home.registry import DeviceRegistry
 
 TOPIC = "homeassistant/lock/front_door/config"
 LOCK: dict[str, Any] = {

@@ -29,7 +29,7 @@ from assistant.evaluate import (
     parse_labels,
     payloads_match,
 )
-from assistant.home import Domain, Entity
+from assistant.home.model import Domain, Entity
 
 GOOD = {
     "id": "t-1",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from assistant.handle import NOT_UNDERSTOOD, IntentHandler
-from assistant.home import DeviceRegistry
+from assistant.home.registry import DeviceRegistry
 from assistant.intent.rules import HassilRecognizer
 
 from .home import STATES

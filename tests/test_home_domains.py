@@ -4,11 +4,14 @@ every part, and the entity model is a leaf that imports none of them."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import assistant.home
 from assistant.errors import CapabilityError
-from assistant.home import DOMAINS, Domain, Entity, EntityState, Operation
+from assistant.home.domains import DOMAINS
+from assistant.home.model import Domain, Entity, EntityState, Operation
 
 HOME = Path(assistant.home.__file__).parent
 
@@ -18,11 +21,14 @@ def test_every_domain_has_a_module_with_every_part() -> None:
     for domain, spec in DOMAINS.items():
         assert spec.domain is domain
         assert spec.required and all(key for key in spec.required), domain
-        entity = Entity(f"{domain}.x", domain, "X", None, {"command_topic": "x/set"})
+        assert spec.nouns and spec.plural and "{name}" in spec.prompt, domain
+        for phrase, intent in spec.llm_actions:
+            assert phrase and intent, domain
+        entity = Entity(f"{domain}.x", domain, "Xyz", None, {"command_topic": "x/set"})
         for op in spec.samples:  # a value for an operation the domain can do
             assert op in Operation
         said = spec.describe(entity, EntityState())
-        assert said.endswith(".") and "the x" in said.lower(), (domain, said)
+        assert said.endswith(".") and "xyz" in said.lower(), (domain, said)
         for key, templates, parse in spec.handlers(entity):
             assert key.endswith("topic") and callable(parse), (domain, key)
             assert all(t.endswith(("template", "tpl")) for t in templates)
@@ -57,16 +63,71 @@ def test_the_entity_model_is_a_leaf_and_domains_stand_alone() -> None:
         assert relative <= shared, (domain, relative - shared)
 
 
-def test_no_deferred_imports_in_the_home_package() -> None:
-    """Imports are at module level: no cycle is held together by late imports."""
-    for path in HOME.glob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                kinds = ast.Import | ast.ImportFrom
-                inner = [n for n in ast.walk(node) if isinstance(n, kinds)]
-                assert not inner, f"{path.name}: import inside {node.name}()"
-        assert "__getattr__" not in path.read_text(), path.name
+def test_importing_the_entity_model_loads_no_domain() -> None:
+    code = (
+        "import sys, assistant.home.model; "
+        "print(sorted(m for m in sys.modules if m.startswith('assistant.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["['assistant.home',", "'assistant.home.model']"]
+
+
+def _graph() -> dict[str, set[str]]:
+    """Which modules of the assistant each one imports when it runs (module level
+    or inside functions; not for type checking), parent packages included."""
+    root = Path(assistant.__file__).parent
+    names = {
+        ".".join(p.relative_to(root.parent).with_suffix("").parts).removesuffix(
+            ".__init__"
+        ): p
+        for p in root.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in _runtime_imports(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+                continue
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            target = ".".join([*base, node.module] if node.module else base)
+            target = target if node.level else str(node.module)
+            found.update(
+                f"{target}.{a.name}" if f"{target}.{a.name}" in names else target
+                for a in node.names
+            )
+        parts = name.split(".")
+        found.update(".".join(parts[:i]) for i in range(1, len(parts)))
+        graph[name] = {m for m in found if m in names and m != name}
+    return graph
+
+
+def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    found: list[ast.Import | ast.ImportFrom] = []
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            found += [n for s in node.orelse for n in _runtime_imports(s)]
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        else:
+            found += _runtime_imports(node)
+    return found
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    graph = _graph()
+    assert "assistant.home.light" in graph["assistant.home.domains"]  # it sees them
+    for start in graph:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            if (name := todo.pop()) == start:
+                raise AssertionError(f"{start} imports itself back")
+            if name not in seen:
+                seen.add(name)
+                todo += graph[name]
 
 
 def test_what_is_asked_first_by_default_comes_from_the_domains() -> None:

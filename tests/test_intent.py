@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant.discovery import entity_from_discovery
-from assistant.home import Entity
+from assistant.home.model import Entity
 from assistant.intent import normalize
 from assistant.intent.rules import HassilRecognizer
 from assistant.stt import drop_repetition

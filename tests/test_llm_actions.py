@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from assistant.discovery import entity_from_table
-from assistant.home import EntityState
+from assistant.home.model import EntityState
 from assistant.intent import Intent
 from assistant.llm.understand import LlmUnderstanding
 from assistant.llm.worker import Scores

@@ -7,7 +7,8 @@ import asyncio
 import json
 
 from assistant.config import MqttConfig
-from assistant.home import DeviceRegistry, Domain
+from assistant.home.model import Domain
+from assistant.home.registry import DeviceRegistry
 from assistant.mqtt import HomeAssistantMqtt
 
 from .conftest import publish_retained

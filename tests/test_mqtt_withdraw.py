@@ -15,7 +15,8 @@ import pytest
 from assistant.broker import free_port
 from assistant.config import MqttConfig
 from assistant.errors import MqttError
-from assistant.home import Command, DeviceRegistry
+from assistant.home.model import Command
+from assistant.home.registry import DeviceRegistry
 from assistant.mqtt import HomeAssistantMqtt
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.home import Domain, Entity
+from assistant.home.model import Domain, Entity
 from assistant.overrides import ha_entity_ids
 
 from .conftest import Subscriber, publish_retained, run_cli

@@ -11,7 +11,8 @@ from assistant.config import VadConfig, WakeConfig
 from assistant.errors import SttError
 from assistant.events import EventType, PipelineEvent
 from assistant.handle import IntentHandler
-from assistant.home import Command, DeviceRegistry
+from assistant.home.model import Command
+from assistant.home.registry import DeviceRegistry
 from assistant.intent import Hearing, Intent
 from assistant.pipeline import Pipeline
 from assistant.vad import SpeechSegmenter

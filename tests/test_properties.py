@@ -27,7 +27,9 @@ from assistant.audio import SAMPLE_RATE, decode_wav
 from assistant.config import config_problems, load_config
 from assistant.discovery import DiscoveryError, entities_from_discovery, topic_problem
 from assistant.errors import AudioError, CapabilityError, ConfigError
-from assistant.home import DeviceRegistry, Entity, Operation, build_commands
+from assistant.home.domains import build_commands
+from assistant.home.model import Entity, Operation
+from assistant.home.registry import DeviceRegistry
 from assistant.templates import MAX_OUTPUT, render_template
 
 settings.register_profile(

@@ -6,7 +6,9 @@ import logging
 
 import pytest
 
-from assistant.home import DeviceRegistry, Entity, EntityState, describe_state
+from assistant.home.domains import describe_state
+from assistant.home.model import Entity, EntityState
+from assistant.home.registry import DeviceRegistry
 
 from .device_fixtures import (
     DOOR,

@@ -8,13 +8,9 @@ import logging
 import pytest
 
 from assistant.discovery import entities_from_discovery
-from assistant.home import (
-    Availability,
-    DeviceRegistry,
-    Entity,
-    EntityState,
-    state_topics,
-)
+from assistant.home.domains import state_topics
+from assistant.home.model import Availability, Entity, EntityState
+from assistant.home.registry import DeviceRegistry
 
 from .device_fixtures import KITCHEN, D, make
 

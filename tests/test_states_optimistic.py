@@ -6,13 +6,9 @@ from typing import Any
 
 import pytest
 
-from assistant.home import (
-    DeviceRegistry,
-    Entity,
-    EntityState,
-    Operation,
-    apply_implied_state,
-)
+from assistant.home.domains import apply_implied_state
+from assistant.home.model import Entity, EntityState, Operation
+from assistant.home.registry import DeviceRegistry
 
 from .device_fixtures import (
     AC,

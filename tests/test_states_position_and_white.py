@@ -9,14 +9,9 @@ import pytest
 
 from assistant.colors import kelvin_range, kelvin_to_mireds, mireds_to_kelvin
 from assistant.errors import CapabilityError
-from assistant.home import (
-    Command,
-    DeviceRegistry,
-    EntityState,
-    Operation,
-    build_commands,
-    describe_state,
-)
+from assistant.home.domains import build_commands, describe_state
+from assistant.home.model import Command, EntityState, Operation
+from assistant.home.registry import DeviceRegistry
 
 from .device_fixtures import SHUTTER, D, make
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CapabilityError
@@ -53,6 +53,8 @@ class DomainSpec:
     naming one is about such a device, and one the home lacks is refused."""
     prompt: str
     """How a device is named in Whisper's bias prompt ("Turn on the {name}.")."""
+    plural: str
+    """The domain's devices in a reply ("the lights in the kitchen")."""
     samples: Mapping[Operation, Any]
     """A valid value for each operation of the domain that takes one."""
     llm_actions: tuple[tuple[str, str], ...] = ()
@@ -60,6 +62,9 @@ class DomainSpec:
     never acts on the domain's devices."""
     llm_example: tuple[str, str] | None = None
     """A worked example in the LLM's prompt: (what was said, its action phrase)."""
+    verbs: Mapping[Operation, str] = field(default_factory=dict)
+    """How a reply says an operation, where not as the intent does ("Activating"
+    a scene for HassTurnOn)."""
     confirm: tuple[str, ...] = ()
     """Operations asked about before they are done, by default (``[homeassistant]
     confirm`` rules without the domain: "unlock", "open:garage")."""

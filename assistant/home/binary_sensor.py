@@ -42,5 +42,6 @@ SPEC = DomainSpec(
     describe=_describe,
     nouns=("sensor", "sensors", "door", "window", "windows"),
     prompt="Is the {name} on?",
+    plural="sensors",
     samples={},
 )

@@ -173,6 +173,7 @@ SPEC = DomainSpec(
         "furnace",
     ),
     prompt="Set the {name} to 20 degrees.",
+    plural="thermostats",
     samples={Operation.SET_TEMPERATURE: 20.0, Operation.SET_HVAC_MODE: "heat"},
     llm_actions=(
         ("warm up", "warmer"),

@@ -146,6 +146,7 @@ SPEC = DomainSpec(
         "awning",
     ),
     prompt="Open or close the {name}.",
+    plural="covers",
     samples={Operation.SET_POSITION: 50},
     llm_actions=(("open", "HassOpen"), ("close", "HassClose")),
     llm_example=("shut the {name}", "close"),

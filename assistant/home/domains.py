@@ -7,7 +7,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import CapabilityError
-from . import binary_sensor, climate, cover, fan, light, lock, sensor, switch
+from . import (
+    binary_sensor,
+    button,
+    climate,
+    cover,
+    fan,
+    light,
+    lock,
+    scene,
+    sensor,
+    switch,
+)
 from .base import DomainSpec, Handlers
 from .model import Command, Domain, Entity, EntityState, Operation
 
@@ -24,7 +35,18 @@ __all__ = [
 
 DOMAINS: Mapping[Domain, DomainSpec] = {
     module.SPEC.domain: module.SPEC
-    for module in (light, switch, fan, cover, lock, climate, sensor, binary_sensor)
+    for module in (
+        light,
+        switch,
+        fan,
+        cover,
+        lock,
+        climate,
+        sensor,
+        binary_sensor,
+        scene,
+        button,
+    )
 }
 
 

@@ -66,6 +66,7 @@ SPEC = DomainSpec(
     describe=describe_switched,
     nouns=("fan", "fans", "ceiling fan"),
     prompt="Turn off the {name}.",
+    plural="fans",
     samples={Operation.SET_BRIGHTNESS: 50},
     llm_actions=(("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
     llm_example=("it is so stuffy in the {area}", "turn on"),

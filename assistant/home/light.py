@@ -234,6 +234,7 @@ SPEC = DomainSpec(
     describe=describe_switched,
     nouns=("light", "lights", "lamp", "lamps", "bulb", "bulbs", "lighting"),
     prompt="Turn on the {name}.",
+    plural="lights",
     samples={
         Operation.SET_BRIGHTNESS: 50,
         Operation.SET_COLOR: (255, 255, 255),

@@ -54,6 +54,7 @@ SPEC = DomainSpec(
     describe=describe_switched,
     nouns=("lock", "locks", "door", "deadbolt"),
     prompt="Unlock or lock the {name}.",
+    plural="locks",
     samples={},
     llm_actions=(("lock", "HassLock"), ("unlock", "HassUnlock")),
     llm_example=("make sure nobody gets in through the {name}", "lock"),

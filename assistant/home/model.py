@@ -28,6 +28,8 @@ class Domain(StrEnum):
     CLIMATE = "climate"
     SENSOR = "sensor"
     BINARY_SENSOR = "binary_sensor"
+    SCENE = "scene"
+    BUTTON = "button"
 
 
 class Operation(StrEnum):

@@ -31,5 +31,6 @@ SPEC = DomainSpec(
     describe=_describe,
     nouns=("sensor", "sensors"),
     prompt="What is the {name}?",
+    plural="sensors",
     samples={},
 )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from .model import Entity
+from .model import Domain, Entity
 
 __all__ = ["format_number", "join_words", "spoken_name", "unit_words", "upper_first"]
 
 
 def spoken_name(entity: Entity) -> str:
-    """The spoken name, lower case except acronyms: "the kitchen light", "the TV"."""
+    """The spoken name, lower case except acronyms: "the kitchen light", "the TV";
+    a scene's without "the" ("movie night")."""
     words = entity.name.split()
     name = " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in words)
-    return name if name.startswith("the ") else f"the {name}"
+    bare = name.startswith("the ") or entity.domain is Domain.SCENE
+    return name if bare else f"the {name}"
 
 
 def upper_first(text: str) -> str:

@@ -30,6 +30,7 @@ SPEC = DomainSpec(
     describe=describe_switched,
     nouns=("switch", "switches", "plug", "plugs", "socket", "outlet"),
     prompt="Switch off the {name}.",
+    plural="switches",
     samples={},
     llm_actions=(("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
     llm_example=("I don't need the {name} any more", "turn off"),

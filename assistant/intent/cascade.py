@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
-from ..home import Command
+from ..home.model import Command
 from . import Hearing, Intent, normalize, resolved
 from .acoustic import (
     by_sound,

@@ -14,7 +14,8 @@ from hassil import Intents, RecognizeResult, TextSlotList, recognize_all, recogn
 from hassil.models import UnmatchedRangeEntity, UnmatchedTextEntity
 from rapidfuzz import fuzz, process, utils
 
-from ..home import DOMAINS, Entity
+from ..home.domains import DOMAINS
+from ..home.model import Entity
 from ..skill_config import SlotList
 from . import Intent, normalize
 from .similarity import most_like, name_similarity

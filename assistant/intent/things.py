@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from ..home import DOMAINS, Domain, Entity
+from ..home.domains import DOMAINS
+from ..home.model import Domain, Entity
 from . import normalize
 
 THINGS_FILE = Path(__file__).resolve().parent.parent / "sentences" / "things.yaml"

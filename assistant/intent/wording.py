@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..home import Entity, upper_first
+from ..home.model import Entity
+from ..home.spoken import upper_first
 from . import Hearing, Intent, normalize
 from .things import KIND_WORDS
 

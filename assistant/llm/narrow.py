@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from ..home import Domain, Entity
+from ..home.model import Domain, Entity
 from ..intent import normalize
 
 MAX_CANDIDATES = 16

@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..home import DOMAINS, Domain, Entity, EntityState
+from ..home.domains import DOMAINS
+from ..home.model import Domain, Entity, EntityState
 from ..intent import Intent, normalize
 from .narrow import (
     MAX_CANDIDATES,
