@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .audio import write_wav
 from .config import Config
 from .evaluate import LABELS_FILE, EvalError, Label, parse_labels
+from .home.domains import DOMAINS
 from .home.model import Domain, Entity
 
 _LOGGER = logging.getLogger(__name__)
@@ -36,13 +37,7 @@ Understand = Callable[[str], tuple[dict[str, Any], str]]
 _MAX_SECONDS = 15.0
 _DEFAULTS = 10
 _TEMPLATES: dict[Domain, tuple[str, ...]] = {
-    Domain.LIGHT: ("turn on the {}", "turn off the {}"),
-    Domain.SWITCH: ("turn off the {}", "turn on the {}"),
-    Domain.FAN: ("turn on the {}", "turn off the {}"),
-    Domain.COVER: ("close the {}", "open the {}"),
-    Domain.LOCK: ("lock the {}", "is the {} locked"),
-    Domain.CLIMATE: ("set the {} to 21 degrees", "set the {} to heat mode"),
-    Domain.SENSOR: ("what is the {}",),
+    domain: spec.record for domain, spec in DOMAINS.items() if spec.record
 }
 _HELP = "command TOPIC [PAYLOAD] | answer [REGEX] | refuse [REGEX] | ignore"
 _CATEGORY = {
@@ -62,7 +57,7 @@ def default_sentences(entities: list[Entity], limit: int = _DEFAULTS) -> list[st
         for entity in usable:
             templates = _TEMPLATES[entity.domain]
             if round_ < len(templates) and len(found) < limit:
-                found.append(templates[round_].format(entity.name.lower()))
+                found.append(templates[round_].format(name=entity.name.lower()))
     return found
 
 

@@ -264,7 +264,8 @@ class IntentHandler:
                 intent,
                 "Setting",
                 lambda e: (
-                    Operation.SET_POSITION if e.domain == Domain.COVER
+                    Operation.SET_POSITION
+                    if Operation.SET_POSITION in DOMAINS[e.domain].samples
                     else Operation.SET_BRIGHTNESS,
                     pct,
                 ),  # "set the blinds to 40 percent" is a position

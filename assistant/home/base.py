@@ -62,6 +62,9 @@ class DomainSpec:
     never acts on the domain's devices."""
     llm_example: tuple[str, str] | None = None
     """A worked example in the LLM's prompt: (what was said, its action phrase)."""
+    record: tuple[str, ...] = ()
+    """Commands ``assistant eval --record`` offers to say for such a device
+    ("close the {name}"); none: it offers none."""
     verbs: Mapping[Operation, str] = field(default_factory=dict)
     """How a reply says an operation, where not as the intent does ("Activating"
     a scene for HassTurnOn)."""

@@ -34,6 +34,7 @@ SPEC = DomainSpec(
     nouns=("button", "buttons"),
     prompt="Press the {name}.",
     plural="buttons",
+    record=("press the {name}",),
     samples={},
     verbs={Operation.TURN_ON: "Pressing"},
 )

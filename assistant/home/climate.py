@@ -174,6 +174,7 @@ SPEC = DomainSpec(
     ),
     prompt="Set the {name} to 20 degrees.",
     plural="thermostats",
+    record=("set the {name} to 21 degrees", "set the {name} to heat mode"),
     samples={Operation.SET_TEMPERATURE: 20.0, Operation.SET_HVAC_MODE: "heat"},
     llm_actions=(
         ("warm up", "warmer"),

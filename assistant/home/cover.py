@@ -147,6 +147,7 @@ SPEC = DomainSpec(
     ),
     prompt="Open or close the {name}.",
     plural="covers",
+    record=("close the {name}", "open the {name}"),
     samples={Operation.SET_POSITION: 50},
     llm_actions=(("open", "HassOpen"), ("close", "HassClose")),
     llm_example=("shut the {name}", "close"),

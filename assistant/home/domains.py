@@ -17,7 +17,9 @@ from . import (
     lock,
     scene,
     sensor,
+    siren,
     switch,
+    valve,
 )
 from .base import DomainSpec, Handlers
 from .model import Command, Domain, Entity, EntityState, Operation
@@ -46,6 +48,8 @@ DOMAINS: Mapping[Domain, DomainSpec] = {
         binary_sensor,
         scene,
         button,
+        valve,
+        siren,
     )
 }
 

@@ -67,6 +67,7 @@ SPEC = DomainSpec(
     nouns=("fan", "fans", "ceiling fan"),
     prompt="Turn off the {name}.",
     plural="fans",
+    record=("turn on the {name}", "turn off the {name}"),
     samples={Operation.SET_BRIGHTNESS: 50},
     llm_actions=(("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
     llm_example=("it is so stuffy in the {area}", "turn on"),

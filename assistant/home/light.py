@@ -235,6 +235,7 @@ SPEC = DomainSpec(
     nouns=("light", "lights", "lamp", "lamps", "bulb", "bulbs", "lighting"),
     prompt="Turn on the {name}.",
     plural="lights",
+    record=("turn on the {name}", "turn off the {name}"),
     samples={
         Operation.SET_BRIGHTNESS: 50,
         Operation.SET_COLOR: (255, 255, 255),

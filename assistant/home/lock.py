@@ -55,6 +55,7 @@ SPEC = DomainSpec(
     nouns=("lock", "locks", "door", "deadbolt"),
     prompt="Unlock or lock the {name}.",
     plural="locks",
+    record=("lock the {name}", "is the {name} locked"),
     samples={},
     llm_actions=(("lock", "HassLock"), ("unlock", "HassUnlock")),
     llm_example=("make sure nobody gets in through the {name}", "lock"),

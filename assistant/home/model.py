@@ -30,6 +30,8 @@ class Domain(StrEnum):
     BINARY_SENSOR = "binary_sensor"
     SCENE = "scene"
     BUTTON = "button"
+    VALVE = "valve"
+    SIREN = "siren"
 
 
 class Operation(StrEnum):

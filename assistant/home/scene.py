@@ -38,6 +38,7 @@ SPEC = DomainSpec(
     nouns=("scene", "scenes"),
     prompt="Activate {name}.",
     plural="scenes",
+    record=("activate {name}",),
     samples={},
     verbs={Operation.TURN_ON: "Activating"},
 )

@@ -32,5 +32,6 @@ SPEC = DomainSpec(
     nouns=("sensor", "sensors"),
     prompt="What is the {name}?",
     plural="sensors",
+    record=("what is the {name}",),
     samples={},
 )

@@ -31,6 +31,7 @@ SPEC = DomainSpec(
     nouns=("switch", "switches", "plug", "plugs", "socket", "outlet"),
     prompt="Switch off the {name}.",
     plural="switches",
+    record=("turn off the {name}", "turn on the {name}"),
     samples={},
     llm_actions=(("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
     llm_example=("I don't need the {name} any more", "turn off"),
