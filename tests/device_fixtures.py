@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
+from assistant.discovery import entities_from_discovery
 from assistant.home.model import Domain, Entity
 
 D = Domain
@@ -14,6 +17,15 @@ def make(domain: Domain, name: str, area: str | None = None, **config: Any) -> E
     object_id = name.lower().replace(" ", "_")
     source = f"homeassistant/{domain}/{object_id}/config"
     return Entity(f"{domain}.{object_id}", domain, name, area, config, source=source)
+
+
+def discovered(configs: Mapping[str, object]) -> dict[str, Entity]:
+    """The entities ``{discovery topic: config}`` announce, by name."""
+    found = {}
+    for topic, config in configs.items():
+        for entity in entities_from_discovery(topic, json.dumps(config).encode()) or ():
+            found[entity.name] = entity
+    return found
 
 
 LIGHT = make(

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.discovery import entities_from_discovery
 from assistant.errors import CapabilityError
 from assistant.home.domains import build_commands, describe_state, supports
-from assistant.home.model import Command, Domain, Entity, EntityState, Operation
+from assistant.home.model import Command, Domain, EntityState, Operation
 
 from .conftest import Subscriber, own_broker, run_cli
+from .device_fixtures import discovered
 from .live import write_config
 
 DISCOVERY = {
@@ -45,16 +45,8 @@ DISCOVERY = {
 }  # fmt: skip
 
 
-def _entities() -> dict[str, Entity]:
-    found = {}
-    for topic, config in DISCOVERY.items():
-        for entity in entities_from_discovery(topic, json.dumps(config).encode()) or ():
-            found[entity.name] = entity
-    return found
-
-
 def test_what_home_assistant_publishes_for_each() -> None:
-    things = _entities()
+    things = discovered(DISCOVERY)
     expected = {
         "Movie Night": Command("home/scene/movie_night/set", "ON"),
         "Relax": Command("home/scene/relax/set", "go", retain=True),

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.discovery import entities_from_discovery
 from assistant.errors import CapabilityError
 from assistant.home.domains import build_commands, supports
-from assistant.home.model import Command, Entity, Operation
+from assistant.home.model import Command, Operation
 from assistant.home.registry import DeviceRegistry
 
 from .conftest import Subscriber, own_broker, run_cli
+from .device_fixtures import discovered
 from .live import write_config
 
 DISCOVERY = {
@@ -57,16 +57,8 @@ DISCOVERY = {
 }  # fmt: skip
 
 
-def _entities() -> dict[str, Entity]:
-    found = {}
-    for topic, config in DISCOVERY.items():
-        for entity in entities_from_discovery(topic, json.dumps(config).encode()) or ():
-            found[entity.name] = entity
-    return found
-
-
 def test_what_home_assistant_publishes_for_each() -> None:
-    things = _entities()
+    things = discovered(DISCOVERY)
     water, tap = things["Water Valve"], things["Garden Tap"]
     at = '{"pos": 128, "pct": 50}'
 
@@ -96,7 +88,7 @@ def test_what_home_assistant_publishes_for_each() -> None:
 
 def test_states_as_home_assistant_reads_them() -> None:
     registry = DeviceRegistry()
-    for entity in _entities().values():
+    for entity in discovered(DISCOVERY).values():
         registry.upsert(entity)
     registry.handle_state("home/water/valve/state", b"closing")
     assert registry.state("valve.water_valve").state == "closing"

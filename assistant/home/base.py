@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import CapabilityError
 from ..templates import render_template
-from .model import Command, Domain, Entity, EntityState, Operation
+from .model import Command, Domain, Entity, EntityState, Operation, config_number
 from .spoken import spoken_name, upper_first
 
 __all__ = [
@@ -152,6 +152,21 @@ def color(value: Any) -> tuple[int, int, int]:
     ):
         return (value[0], value[1], value[2])
     raise CapabilityError("bad-value", "That isn't a colour I can use.")
+
+
+def to_position(cfg: Mapping[str, Any], pct: int) -> int:
+    """Percent open as the device's position, scaled to ``position_closed``..
+    ``position_open`` (HA's covers and valves)."""
+    closed = config_number(cfg, "position_closed", 0)
+    opened = config_number(cfg, "position_open", 100)
+    return round(closed + (opened - closed) * pct / 100)
+
+
+def from_position(cfg: Mapping[str, Any], text: str) -> int:
+    """A reported position as percent open, rounded and clamped as HA does."""
+    closed = config_number(cfg, "position_closed", 0)
+    opened = config_number(cfg, "position_open", 100)
+    return max(0, min(100, int((float(text) - closed) * 100 // (opened - closed))))
 
 
 def on_off_payload(cfg: Mapping[str, Any], on: bool) -> str:

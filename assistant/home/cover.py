@@ -12,11 +12,13 @@ from .base import (
     DomainSpec,
     Handlers,
     command,
+    from_position,
     parse_table,
     payload,
     percent,
     refuse,
     render,
+    to_position,
     unknown,
     unsupported,
 )
@@ -49,10 +51,11 @@ def _position(entity: Entity, value: Any) -> list[Command]:
     if not cfg.get("set_position_topic"):
         raise refuse(entity, "can't be set to a position")
     pct = percent(entity, value)
-    closed = config_number(cfg, "position_closed", 0)
-    opened = config_number(cfg, "position_open", 100)
-    level = round(closed + (opened - closed) * pct / 100)
-    extra = {"position_open": opened, "position_closed": closed}
+    extra = {
+        "position_open": config_number(cfg, "position_open", 100),
+        "position_closed": config_number(cfg, "position_closed", 0),
+    }
+    level = to_position(cfg, pct)
     text = render(entity, "set_position_template", level, position=pct, **extra)
     return [command(entity, "set_position_topic", text)]
 
@@ -73,10 +76,7 @@ def _p_position(e: Entity, s: EntityState, text: str) -> None:
         if "position" not in data:
             raise ValueError("JSON position without a 'position' key")
         text = str(data["position"])
-    closed = config_number(e.config, "position_closed", 0)
-    opened = config_number(e.config, "position_open", 100)
-    pct = int((float(text) - closed) * 100 // (opened - closed))  # as HA rounds
-    s.position = max(0, min(100, pct))
+    s.position = from_position(e.config, text)
     if not e.config.get("state_topic"):  # as in HA: the state topic wins
         s.state = "closed" if s.position == 0 else "open"
 

@@ -15,11 +15,13 @@ from .base import (
     DomainSpec,
     Handlers,
     command,
+    from_position,
     match,
     payload,
     percent,
     refuse,
     render,
+    to_position,
     unknown,
     unsupported,
 )
@@ -60,12 +62,13 @@ def _position(entity: Entity, value: Any) -> list[Command]:
     """HA's ``set_valve_position``: percent scaled to position_closed..position_open,
     with ``position`` (percent), ``position_open`` and ``position_closed`` for the
     template."""
-    pct = percent(entity, value)
-    closed = config_number(entity.config, "position_closed", 0)
-    opened = config_number(entity.config, "position_open", 100)
-    level = round(pct * (opened - closed) / 100 + closed)
-    extra = {"position": pct, "position_open": opened, "position_closed": closed}
-    text = render(entity, "command_template", level, **extra)
+    cfg, pct = entity.config, percent(entity, value)
+    extra = {
+        "position": pct,
+        "position_open": config_number(cfg, "position_open", 100),
+        "position_closed": config_number(cfg, "position_closed", 0),
+    }
+    text = render(entity, "command_template", to_position(cfg, pct), **extra)
     return [command(entity, "command_topic", text)]
 
 
@@ -97,10 +100,7 @@ def _moving(e: Entity, text: str) -> str | None:
 
 
 def _p_position(e: Entity, s: EntityState, text: str) -> None:
-    closed = config_number(e.config, "position_closed", 0)
-    opened = config_number(e.config, "position_open", 100)
-    pct = int((float(text) - closed) * 100 // (opened - closed))  # as HA rounds
-    s.position = max(0, min(100, pct))
+    s.position = from_position(e.config, text)
     s.state = "closed" if s.position == 0 else "open"
 
 
