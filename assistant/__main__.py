@@ -197,7 +197,7 @@ def _print_result(name: str, result: Any, as_json: bool) -> None:
     intent = result.intent.as_dict() if result.intent else None
     print(f"{name or 'text'}: heard {result.transcript!r} -> {intent}", flush=True)
     for command in result.commands:
-        print(f"  MQTT {command.topic} {command.payload}")
+        print(f"  MQTT {command.topic} {command.shown}")
     if result.response:
         print(f"  reply: {result.response}")
     if not result.wake_word and name:
@@ -309,7 +309,7 @@ async def _skills_test(args: argparse.Namespace) -> int:
         if response.confirm:
             print(f"asks first: {response.confirm}")
         for command in response.commands:
-            print(f"publish: {command.topic} {command.payload}")
+            print(f"publish: {command.topic} {command.shown}")
         for effect in response.effects:
             print(f"does: {effect.description}")
         print(f"says: {response.speech}")

@@ -198,6 +198,7 @@ async def build_assistant(
         registry,
         confirm=cfg.homeassistant.confirm,
         skills=SkillRunner(cfg.skills, registry, timers=timers, data_dir=cfg.data_dir),
+        alarm_code=cfg.homeassistant.alarm_code,
     )
     cascade = Cascade(
         recognizer,

@@ -309,8 +309,15 @@ class HomeAssistantConfig(_Section):
     Default: what each domain asks about (``home.DomainSpec.confirm``)."""
     confirm_seconds: float = Field(6.0, ge=1.0, le=60.0)
     """How long to wait for the yes or no."""
+    alarm_code_env: str = "ASSISTANT_ALARM_CODE"
+    """Environment variable holding the code alarm panels are armed and disarmed
+    with (never put it in this file); it is never spoken or logged."""
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-device changes by entity id or name: area, aliases, name."""
+
+    @property
+    def alarm_code(self) -> str | None:
+        return os.environ.get(self.alarm_code_env) or None
 
 
 class MetricsConfig(_Section):

@@ -97,7 +97,7 @@ async def _turn(
     by = " (understood by the LLM)" if result.path == "llm" else ""
     print(f"    intent:     {result.intent.as_dict() if result.intent else None}{by}")
     for command in result.commands:
-        print(f"    MQTT:       {command.topic} {command.payload}")
+        print(f"    MQTT:       {command.topic} {command.shown}")
     if result.commands:
         await asyncio.to_thread(home.wait_for_commands, before + len(result.commands))
         await asyncio.sleep(0.2)  # the new state travels back over MQTT

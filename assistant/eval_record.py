@@ -193,7 +193,7 @@ def rules_understanding(assistant: Any) -> Understand:
         response = assistant.pipeline.handler.handle(intent)
         if response.commands:
             commands = [
-                {"topic": c.topic, "payload": c.payload} for c in response.commands
+                {"topic": c.topic, "payload": c.shown} for c in response.commands
             ]
             expect = {
                 "kind": "command",

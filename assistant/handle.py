@@ -7,11 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .aggregate import Seen, answer
 from .errors import CapabilityError
-from .home.domains import DOMAINS, build_commands, describe_state, supports
-from .home.model import Command, Domain, Entity, Operation
+from .home.domains import DOMAINS, build_commands, describe_state, resolve, supports
+from .home.model import Command, Domain, Entity, Operation, Secret
 from .home.registry import DeviceRegistry
-from .home.spoken import format_number, spoken_name, upper_first
+from .home.spoken import format_number, join_words, spoken_name, upper_first
 from .intent import Intent
 from .skills import PREFIX as SKILL_PREFIX
 from .skills import Effect, SkillRunner
@@ -47,8 +48,29 @@ _SIMPLE_OPS: dict[str, tuple[Operation, str]] = {
     "HassClose": (Operation.CLOSE, "Closing"),
     "HassLock": (Operation.LOCK, "Locking"),
     "HassUnlock": (Operation.UNLOCK, "Unlocking"),
+    "HassVacuumStart": (Operation.START, "Starting"),
+    "HassVacuumReturnToBase": (Operation.DOCK, "Sending {} home"),
+    "HassLawnMowerStartMowing": (Operation.START, "Starting"),
+    "HassLawnMowerDock": (Operation.DOCK, "Docking"),
+    "HassPause": (Operation.PAUSE, "Pausing"),
+    "HassVacuumLocate": (Operation.LOCATE, "Locating"),
+    "HassAlarmDisarm": (Operation.DISARM, "Disarming"),
+    "HassStopMoving": (Operation.STOP, "Stopping"),
 }
-_DOMAIN_WORDS = {str(domain): spec.plural for domain, spec in DOMAINS.items()}
+_VERB_OF = {op: verb for op, verb in _SIMPLE_OPS.values()}
+"""How a reply says an operation done in place of the one asked for."""
+_ARM = {
+    "home": Operation.ARM_HOME,
+    "away": Operation.ARM_AWAY,
+    "night": Operation.ARM_NIGHT,
+    "vacation": Operation.ARM_VACATION,
+}
+_DOMAIN_WORDS = {
+    **{str(domain): spec.plural for domain, spec in DOMAINS.items()},
+    "window": "windows",
+    "door": "doors",
+}
+_SINGULAR = {"switches": "switch"}
 
 
 _SETTINGS: dict[str, tuple[str, Operation, Domain, Callable[[Any], str]]] = {
@@ -110,11 +132,24 @@ _INFINITIVES = {
     "Pressing": "press",
     "Setting": "set",
     "Turning": "turn",
+    "Arming": "arm",
+    "Disarming": "disarm",
+    "Starting": "start",
+    "Pausing": "pause",
+    "Stopping": "stop",
+    "Docking": "dock",
+    "Locating": "locate",
+    "Sending {} home": "send {} home",
 }
 
 
 def _infinitive(verb: str) -> str:
     return _INFINITIVES.get(verb, verb.lower())
+
+
+def _phrase(verb: str, what: str) -> str:
+    """ "Opening the valve"; "Sending the vacuum home" for "Sending {} home"."""
+    return verb.replace("{}", what) if "{}" in verb else f"{verb} {what}"
 
 
 class IntentHandler:
@@ -126,10 +161,12 @@ class IntentHandler:
         *,
         confirm: Sequence[str] = (),
         skills: SkillRunner | None = None,
+        alarm_code: str | None = None,
     ) -> None:
         self._registry = registry
         self.skills = skills
         self.confirm = tuple(confirm)
+        self._code = Secret(alarm_code) if alarm_code else None
 
     @property
     def registry(self) -> DeviceRegistry:
@@ -167,7 +204,16 @@ class IntentHandler:
                             None,
                         ),
                     )
-                return self._act(intent, verb, lambda e: (op, None))
+                value = self._code if op is Operation.DISARM else None
+                return self._act(intent, verb, lambda e: (op, value))
+            if name == "HassAlarmArm":
+                mode = str(intent.slots.get("alarm_mode", "away"))
+                return self._act(
+                    intent,
+                    "Arming",
+                    lambda e: (_ARM[mode], self._code),
+                    suffix=f" in {mode} mode",
+                )
             if name == "HassLightSet":
                 return self._light_set(intent)
             if name in _SETTINGS:
@@ -200,10 +246,12 @@ class IntentHandler:
             return Response(
                 f"I don't know a device called {intent.slots['name']}.", success=False
             )
-        area = str(intent.slots.get("area", "there")).lower()
         what = _said_kind(intent) or _DOMAIN_WORDS.get(
             intent.slots.get("domain", ""), "devices"
         )
+        if "area" not in intent.slots:
+            return Response(f"There are no {what} in this home.", success=False)
+        area = str(intent.slots["area"]).lower()
         return Response(f"I don't know any {what} in the {area}.", success=False)
 
     def _act(
@@ -216,6 +264,8 @@ class IntentHandler:
         domains: set[Domain] | None = None,
     ) -> Response:
         targets = self._targets(intent)
+        if intent.slots.get("scope") == "everything":
+            targets = [e for e in targets if DOMAINS[e.domain].everything]
         if not targets:
             return self._unknown(intent)
         if domains and len(targets) > 1:
@@ -225,8 +275,10 @@ class IntentHandler:
         actions: list[tuple[str, Operation, object]] = []
         first_error: CapabilityError | None = None
         confirm = False
+        own: set[str | None] = set()
         for entity in targets:
-            op, value = op_for(entity)
+            asked, value = op_for(entity)
+            op = resolve(entity, asked)
             try:
                 if not self._registry.is_available(entity.entity_id):
                     raise CapabilityError(
@@ -238,22 +290,24 @@ class IntentHandler:
                 continue
             done.append(entity)
             actions.append((entity.entity_id, op, value))
+            # "Activating movie night", "Opening the water valve" (turned on)
+            own.add(DOMAINS[entity.domain].verbs.get(op) or _VERB_OF.get(op))
             confirm = confirm or needs_confirmation(self.confirm, entity, op)
         if not done:
             assert first_error is not None
             return Response(first_error.message, success=False)
-        ops = (op for _, op, _ in actions)
-        own = {DOMAINS[e.domain].verbs.get(op) for e, op in zip(done, ops, strict=True)}
         if len(own) == 1 and (word := own.pop()):
-            verb = word  # "Activating movie night", not "Turning on"
-        if len(done) == 1 or "name" in intent.slots:
-            what = spoken_name(done[0])
-        else:
-            kind = _DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
-            what = f"the {kind} in the {str(intent.slots.get('area', '')).lower()}"
-        speech = f"{verb} {what}{suffix}."
+            verb = word
+        what = _what(intent, done)
+        speech = f"{_phrase(verb, what)}{suffix}."
+        offline = [e for e in targets if not self._registry.is_available(e.entity_id)]
+        if offline and len(targets) > 1:
+            names = join_words([spoken_name(e) for e in offline])
+            speech += f" {upper_first(names)} {'is' if len(offline) == 1 else 'are'}"
+            speech += " offline."
         if confirm:
-            question = f"Are you sure you want to {_infinitive(verb)} {what}{suffix}?"
+            doing = _phrase(_infinitive(verb), what)
+            question = f"Are you sure you want to {doing}{suffix}?"
             return Response(speech, commands, confirm=question, actions=actions)
         return Response(speech, commands, actions=actions)
 
@@ -310,14 +364,37 @@ class IntentHandler:
         targets = self._targets(intent)
         if not targets:
             return self._unknown(intent)
+        asked = intent.slots.get("state")
+        if "query" in intent.slots and asked is not None:
+            return self._get_states(intent, targets, str(asked))
         entity = targets[0]
         state = self._registry.state(entity.entity_id)
         sentence = describe_state(entity, state)
-        asked = intent.slots.get("state")
         if asked is None or state.state is None:
             return Response(sentence)
-        answer = "Yes" if state.state == asked else "No"
+        yes = DOMAINS[entity.domain].is_state(entity, state, str(asked))
+        answer = "Yes" if yes else "No"
         return Response(f"{answer}, {sentence[0].lower()}{sentence[1:]}")
+
+    def _get_states(
+        self, intent: Intent, targets: list[Entity], asked: str
+    ) -> Response:
+        """ "Which lights are on", "is any window open": over every device meant."""
+        seen = []
+        for entity in targets:
+            state = self._registry.state(entity.entity_id)
+            known = state.state is not None and self._registry.is_available(
+                entity.entity_id
+            )
+            matches = DOMAINS[entity.domain].is_state(entity, state, asked)
+            seen.append(Seen(entity, matches if known else None))
+        domain = str(intent.slots.get("domain", ""))
+        plural = _DOMAIN_WORDS.get(domain, "devices")
+        kind = (_SINGULAR.get(plural, plural.removesuffix("s")), plural)
+        area = intent.slots.get("area")
+        where = f" in the {str(area).lower()}" if area else ""
+        query = str(intent.slots["query"])
+        return Response(answer(query, seen, asked, kind, where))
 
     def _get_temperature(self, intent: Intent) -> Response:
         targets = self._targets(intent)
@@ -342,6 +419,18 @@ class IntentHandler:
             f"I don't know the temperature in the {str(where).lower()} yet.",
             success=False,
         )
+
+
+def _what(intent: Intent, done: Sequence[Entity]) -> str:
+    """ "the kitchen light", "the lights in the kitchen", "all the lights",
+    "everything in the bedroom"."""
+    if len(done) == 1 or "name" in intent.slots:
+        return spoken_name(done[0])
+    area = str(intent.slots.get("area", "")).lower()
+    if intent.slots.get("scope") == "everything":
+        return f"everything in the {area}"
+    kind = _DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
+    return f"the {kind} in the {area}" if area else f"all the {kind}"
 
 
 def _said_kind(intent: Intent) -> str | None:

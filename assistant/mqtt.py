@@ -225,7 +225,7 @@ class HomeAssistantMqtt:
             )
         infos = []
         for command in commands:
-            _LOGGER.info("Publishing %s %s", command.topic, command.payload)
+            _LOGGER.info("Publishing %s %s", command.topic, command.shown)
             infos.append(
                 self._client.publish(
                     command.topic,
@@ -242,7 +242,7 @@ class HomeAssistantMqtt:
             raise MqttError(
                 "mqtt-publish",
                 f"broker at {self.where} did not acknowledge "
-                + ", ".join(f"{c.payload} on {c.topic}" for c in lost)
+                + ", ".join(f"{c.shown} on {c.topic}" for c in lost)
                 + " in time; withdrawn",
             )
 

@@ -47,9 +47,7 @@ class RunResult:
             "wake_word": self.wake_word,
             "transcript": self.transcript,
             "intent": self.intent.as_dict() if self.intent else None,
-            "commands": [
-                {"topic": c.topic, "payload": c.payload} for c in self.commands
-            ],
+            "commands": [{"topic": c.topic, "payload": c.shown} for c in self.commands],
             "response": self.response,
             "timings_ms": {k: round(self.timings_ms[k], 2) for k in TIMING_KEYS},
         }

@@ -281,7 +281,7 @@ def test_a_reading_the_home_cannot_do_is_no_candidate(tmp_path: Path) -> None:
     [("Turn on the Hot Turb.", {"Turn on the Hot Tub.": -6.5}, "hot tub"),
      ("Turn on the Hot Turb.", {}, "hot turb"),  # the audio says nothing else
      ("Start the Gloshing Machine.", {"Start the Washing Machine.": -7.0},
-      "start the washing machine"),
+      "washing machine"),
      ("Set timer.", {"Set camera.": -5.0}, "set timer")],  # no thing named
 )  # fmt: skip
 def test_a_refusal_names_what_the_sound_says(

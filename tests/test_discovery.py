@@ -165,7 +165,7 @@ def test_abbreviation_tables() -> None:
 BAD: list[tuple[str, bytes, str]] = [
     ("homeassistant/light/x/config", b"{not json", "invalid JSON"),
     ("homeassistant/light/x/config", b"[1, 2]", "payload is not a JSON object"),
-    ("homeassistant/vacuum/x/config", b"{}", "unsupported component 'vacuum'"),
+    ("homeassistant/camera/x/config", b"{}", "unsupported component 'camera'"),
     (
         "homeassistant/light/x/config",
         b'{"stat_t": "a"}',

@@ -145,7 +145,7 @@ def test_bad_components_are_skipped_with_one_warning_each(
         "dev": {"name": "Hub"},
         "cmps": {
             "ok": {"p": "switch", "cmd_t": "a"},
-            "vac": {"p": "vacuum", "cmd_t": "v"},
+            "vac": {"p": "camera", "cmd_t": "v"},
             "nocmd": {"p": "light", "stat_t": "s"},
             "noplat": {"cmd_t": "x"},
             "odd": "light",
@@ -156,7 +156,7 @@ def test_bad_components_are_skipped_with_one_warning_each(
         entities = announce(payload)
     assert [e.source for e in entities] == [f"{TOPIC}#ok"]
     assert [r.getMessage() for r in caplog.records] == [
-        f"Skipping component vac of {TOPIC}: platform: unsupported component 'vacuum'",
+        f"Skipping component vac of {TOPIC}: platform: unsupported component 'camera'",
         f"Skipping component nocmd of {TOPIC}: command_topic: required for a light",
         f"Skipping component noplat of {TOPIC}: platform: required",
         f"Skipping component odd of {TOPIC}: must be an object",

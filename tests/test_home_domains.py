@@ -135,7 +135,7 @@ def test_what_is_asked_first_by_default_comes_from_the_domains() -> None:
 
     default = HomeAssistantConfig().confirm
     assert set(default) == {
-        "lock.unlock", "cover.open:garage", "valve.open:gas", "valve.turn_on:gas",
-        "siren.turn_on",
+        "lock.unlock", "cover.open:garage", "valve.open:gas",
+        "alarm_control_panel.disarm", "siren.turn_on",
     }  # fmt: skip
     assert set(load_config().homeassistant.confirm) == set(default)  # as documented

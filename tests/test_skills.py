@@ -272,8 +272,9 @@ BAD = '[[skills]]\nname = "x"\nsentences = [{sentence}]\nactions = [{action}]\n'
          "skills[0].actions[0]: an action needs exactly one of publish, say, "
          "device, timer or shopping_list (got publish, say)"),
         ('"set a timer for <time>"', '{ timer = { action = "start" } }',
-         "skills[0].sentences[0]: unknown rule <time> (known: <duration>, <much>, <set>, "
-         "<the>, <turn>, <turned_off>, <warm>)"),
+         "skills[0].sentences[0]: unknown rule <time> (known: <alarm>, <all>, "
+         "<duration>, <everything>, <everywhere>, <mower>, <much>, <set>, <the>, "
+         "<turn>, <turned_off>, <vacuum>, <warm>)"),
         ('"good night"', '{ shopping_list = { action = "add", file = "../x.json" } }',
          "skills[0].actions[0].shopping_list.file: String should match pattern "
          "'^[^/\\\\]+\\.json$' (got '../x.json')"),

@@ -68,6 +68,15 @@ class DomainSpec:
     verbs: Mapping[Operation, str] = field(default_factory=dict)
     """How a reply says an operation, where not as the intent does ("Activating"
     a scene for HassTurnOn)."""
+    is_state: Callable[[Entity, EntityState, str], bool] = lambda e, s, asked: (
+        s.state == asked
+    )
+    """Whether the state is the one asked about ("open": a window sensor on)."""
+    everything: bool = False
+    """Switched with "turn off everything in the bedroom"."""
+    aliases: Mapping[Operation, Operation] = field(default_factory=dict)
+    """Operations done as another ("turn on" a valve opens it): the other is
+    built, asked about and reported."""
     confirm: tuple[str, ...] = ()
     """Operations asked about before they are done, by default (``[homeassistant]
     confirm`` rules without the domain: "unlock", "open:garage")."""

@@ -33,6 +33,16 @@ def _describe(entity: Entity, state: EntityState) -> str:
     return upper_first(f"{the} is {words[0] if state.state == 'on' else words[1]}.")
 
 
+def _is_state(entity: Entity, state: EntityState, asked: str) -> bool:
+    """ "on"/"off", or the device class's words: a window sensor on is "open"."""
+    if state.state is None:
+        return False
+    words = _WORDS.get(str(entity.config.get("device_class")), ("on", "off"))
+    if asked in words:
+        return state.state == ("on" if asked == words[0] else "off")
+    return state.state == asked
+
+
 SPEC = DomainSpec(
     Domain.BINARY_SENSOR,
     required=("state_topic",),
@@ -40,6 +50,7 @@ SPEC = DomainSpec(
     handlers=lambda entity: (("state_topic", ("value_template",), parse_on_off),),
     implied=no_change,
     describe=_describe,
+    is_state=_is_state,
     nouns=("sensor", "sensors", "door", "window", "windows"),
     prompt="Is the {name} on?",
     plural="sensors",

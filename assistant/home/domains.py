@@ -8,17 +8,20 @@ from typing import Any
 
 from ..errors import CapabilityError
 from . import (
+    alarm_control_panel,
     binary_sensor,
     button,
     climate,
     cover,
     fan,
+    lawn_mower,
     light,
     lock,
     scene,
     sensor,
     siren,
     switch,
+    vacuum,
     valve,
 )
 from .base import DomainSpec, Handlers
@@ -30,6 +33,7 @@ __all__ = [
     "build_commands",
     "default_confirm",
     "describe_state",
+    "resolve",
     "state_handlers",
     "state_topics",
     "supports",
@@ -50,8 +54,16 @@ DOMAINS: Mapping[Domain, DomainSpec] = {
         button,
         valve,
         siren,
+        alarm_control_panel,
+        vacuum,
+        lawn_mower,
     )
 }
+
+
+def resolve(entity: Entity, op: Operation) -> Operation:
+    """The operation ``op`` is for the entity ("turn on" a valve: open it)."""
+    return DOMAINS[entity.domain].aliases.get(op, op)
 
 
 def build_commands(entity: Entity, op: Operation, value: Any = None) -> list[Command]:
@@ -59,12 +71,13 @@ def build_commands(entity: Entity, op: Operation, value: Any = None) -> list[Com
 
     Raises CapabilityError (with a spoken message) when the entity can't do it.
     """
-    return DOMAINS[entity.domain].build(entity, op, value)
+    return DOMAINS[entity.domain].build(entity, resolve(entity, op), value)
 
 
 def supports(entity: Entity, op: Operation) -> bool:
     """Whether ``op`` makes sense for ``entity`` (values aside)."""
     spec = DOMAINS[entity.domain]
+    op = resolve(entity, op)
     try:
         spec.build(entity, op, spec.samples.get(op))
     except CapabilityError as err:
@@ -91,7 +104,8 @@ def apply_implied_state(
     each part no state topic reports (all of them with ``optimistic: true``)."""
     cfg = entity.config
     optimistic = cfg.get("optimistic") is True
-    for name, topics, new in DOMAINS[entity.domain].implied(entity, op, value):
+    implied = DOMAINS[entity.domain].implied(entity, resolve(entity, op), value)
+    for name, topics, new in implied:
         if optimistic or not any(cfg.get(topic) for topic in topics):
             setattr(state, name, new)
 

@@ -68,6 +68,7 @@ SPEC = DomainSpec(
     prompt="Turn off the {name}.",
     plural="fans",
     record=("turn on the {name}", "turn off the {name}"),
+    everything=True,
     samples={Operation.SET_BRIGHTNESS: 50},
     llm_actions=(("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
     llm_example=("it is so stuffy in the {area}", "turn on"),

@@ -236,6 +236,7 @@ SPEC = DomainSpec(
     prompt="Turn on the {name}.",
     plural="lights",
     record=("turn on the {name}", "turn off the {name}"),
+    everything=True,
     samples={
         Operation.SET_BRIGHTNESS: 50,
         Operation.SET_COLOR: (255, 255, 255),

@@ -15,6 +15,7 @@ __all__ = [
     "Entity",
     "EntityState",
     "Operation",
+    "Secret",
     "config_number",
 ]
 
@@ -32,6 +33,9 @@ class Domain(StrEnum):
     BUTTON = "button"
     VALVE = "valve"
     SIREN = "siren"
+    ALARM_CONTROL_PANEL = "alarm_control_panel"
+    VACUUM = "vacuum"
+    LAWN_MOWER = "lawn_mower"
 
 
 class Operation(StrEnum):
@@ -48,15 +52,45 @@ class Operation(StrEnum):
     UNLOCK = "unlock"
     SET_POSITION = "set_position"
     SET_COLOR_TEMP = "set_color_temp"
+    ARM_HOME = "arm_home"
+    ARM_AWAY = "arm_away"
+    ARM_NIGHT = "arm_night"
+    ARM_VACATION = "arm_vacation"
+    DISARM = "disarm"
+    START = "start"
+    PAUSE = "pause"
+    DOCK = "dock"
+    LOCATE = "locate"
+    SET_MODE = "set_mode"
 
 
 @dataclass(frozen=True, slots=True)
+class Secret:
+    """A value that must not be spoken, logged or shown (an alarm code)."""
+
+    value: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return "***"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Command:
     """One MQTT message to publish."""
 
     topic: str
     payload: str
     retain: bool = False
+    secret: bool = False
+    """The payload holds a :class:`Secret`: it is published, never shown."""
+
+    @property
+    def shown(self) -> str:
+        """The payload as logs and printouts may show it."""
+        return "(withheld: it holds a code)" if self.secret else self.payload
+
+    def __repr__(self) -> str:
+        return f"Command({self.topic!r}, {self.shown!r}, retain={self.retain})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +191,7 @@ class EntityState:
     hvac_mode: str | None = None
     unit: str | None = None
     position: int | None = None  # a cover's, in percent open
+    mode: str | None = None  # a vacuum's fan speed, a humidifier's mode
     # availability topic -> whether its last payload said available, latest last
     availability: dict[str, bool] = field(default_factory=dict)
 

@@ -32,6 +32,7 @@ SPEC = DomainSpec(
     prompt="Switch off the {name}.",
     plural="switches",
     record=("turn off the {name}", "turn on the {name}"),
+    everything=True,
     samples={},
     llm_actions=(("turn on", "HassTurnOn"), ("turn off", "HassTurnOff")),
     llm_example=("I don't need the {name} any more", "turn off"),

@@ -34,7 +34,7 @@ _PAYLOADS = {
     Operation.OPEN: ("payload_open", "OPEN"),
     Operation.CLOSE: ("payload_close", "CLOSE"),
 }
-_AS = {Operation.TURN_ON: Operation.OPEN, Operation.TURN_OFF: Operation.CLOSE}
+_ALIASES = {Operation.TURN_ON: Operation.OPEN, Operation.TURN_OFF: Operation.CLOSE}
 
 
 def _positioned(entity: Entity) -> bool:
@@ -42,7 +42,6 @@ def _positioned(entity: Entity) -> bool:
 
 
 def _build(entity: Entity, op: Operation, value: Any) -> list[Command]:
-    op = _AS.get(op, op)
     if op is Operation.SET_POSITION or (_positioned(entity) and op in _PAYLOADS):
         if not _positioned(entity):
             raise refuse(entity, "can't be set to a position")
@@ -109,7 +108,6 @@ _STATES = {Operation.OPEN: "open", Operation.CLOSE: "closed"}
 
 
 def _implied(entity: Entity, op: Operation, value: Any) -> list[Change]:
-    op = _AS.get(op, op)
     if op is Operation.SET_POSITION:
         state = "closed" if round(value) == 0 else "open"
         return [
@@ -146,6 +144,7 @@ SPEC = DomainSpec(
     prompt="Open or close the {name}.",
     plural="valves",
     record=("close the {name}", "open the {name}"),
+    aliases=_ALIASES,
     samples={Operation.SET_POSITION: 50},
-    confirm=("open:gas", "turn_on:gas"),
+    confirm=("open:gas",),
 )

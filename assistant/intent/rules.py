@@ -446,8 +446,9 @@ class HassilRecognizer:
             slots["area"] = area or heard
         if "area" in slots and "name" not in slots:
             entity_ids = self._in_area(slots["area"], slots.get("domain"))
-        elif "name" not in slots and slots.get("domain") == "climate":
-            entity_ids = self._in_area(None, "climate")  # "set the heating to 20"
+        elif "name" not in slots and "domain" in slots:
+            # "set the heating to 20", "turn off all the lights", "start the vacuum"
+            entity_ids = self._in_area(None, slots["domain"])
         spans = tuple((slot, said) for slot, (said, _) in sorted(fuzzy.items()))
         return Intent(
             result.intent.name, slots, clean, entity_ids, confidence, heard=spans
@@ -459,8 +460,17 @@ class HassilRecognizer:
             e.entity_id
             for e in self._vocab.entities
             if (area_key is None or (e.area or "").lower() == area_key)
-            and (domain is None or e.domain == domain)
+            and (
+                domain is None
+                or e.domain == domain
+                or e.config.get("device_class") in _CLASSES.get(domain, ())
+            )
         )
+
+
+_CLASSES = {"window": ("window",), "door": ("door", "garage_door", "garage")}
+"""Kinds said in the domain's place, as the device classes they are ("is any
+window open": window sensors and window covers)."""
 
 
 def _no_name(text: str) -> bool:

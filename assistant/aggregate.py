@@ -1,0 +1,100 @@
+"""Answers to questions over many devices: "which lights are on", "how many
+lights are on in the kitchen", "is any window open", "are all the doors locked"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .home.model import Entity
+from .home.spoken import join_words, spoken_name, upper_first
+
+__all__ = ["Seen", "answer"]
+
+_NUMBERS = (
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+)  # fmt: skip
+_LISTED = 5
+"""The most devices a reply names; more are counted only."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One device asked about: whether it is in the state asked (None: unknown or
+    offline)."""
+
+    entity: Entity
+    matches: bool | None
+
+
+def answer(
+    query: str, seen: Sequence[Seen], asked: str, kind: tuple[str, str], where: str
+) -> str:
+    """The spoken answer. ``kind`` is (singular, plural): ("light", "lights");
+    ``where`` is "" or " in the kitchen"."""
+    yes = [s.entity for s in seen if s.matches]
+    no = [s.entity for s in seen if s.matches is False]
+    unknown = [s.entity for s in seen if s.matches is None]
+    said = asked.replace("_", " ")
+    if query == "all":
+        if no:
+            return f"No, {_are(no, said)}{where}.{_not_known(unknown)}"
+        if unknown:
+            return f"I don't know yet.{_not_known(unknown)}"
+        if len(yes) == 1:
+            return f"Yes, {spoken_name(yes[0])} is {said}."
+        many = "both" if len(yes) == 2 else "all the"
+        return f"Yes, {many} {kind[1]}{where} are {said}."
+    if query == "any":
+        if yes:
+            return f"Yes, {_listed(yes, kind)} {_verb(yes)} {said}{where}."
+        if unknown:
+            return f"Not that I know of.{_not_known(unknown)}"
+        return f"No, no {kind[1]} are {said}{where}."
+    # "which" and "how many"
+    if not yes:
+        return f"No {kind[1]} are {said}{where}.{_not_known(unknown)}"
+    count = _count(len(yes), kind)
+    if len(yes) > _LISTED:
+        return upper_first(f"{count} {_verb(yes)} {said}{where}.{_not_known(unknown)}")
+    names = join_words([spoken_name(e) for e in yes])
+    return upper_first(
+        f"{count} {_verb(yes)} {said}{where}: {names}.{_not_known(unknown)}"
+    )
+
+
+def _count(n: int, kind: tuple[str, str]) -> str:
+    number = _NUMBERS[n] if n < len(_NUMBERS) else str(n)
+    return f"{number} {kind[0] if n == 1 else kind[1]}"
+
+
+def _listed(entities: Sequence[Entity], kind: tuple[str, str]) -> str:
+    if len(entities) > _LISTED:
+        return _count(len(entities), kind)
+    return join_words([spoken_name(e) for e in entities])
+
+
+def _verb(entities: Sequence[Entity]) -> str:
+    return "is" if len(entities) == 1 else "are"
+
+
+def _are(entities: Sequence[Entity], said: str) -> str:
+    """ "the porch light is on" (not off, as asked)."""
+    names = join_words([spoken_name(e) for e in entities[:_LISTED]])
+    more = f" and {len(entities) - _LISTED} more" if len(entities) > _LISTED else ""
+    other = _OPPOSITE.get(said)
+    state = other if other else f"not {said}"
+    return f"{names}{more} {_verb(entities)} {state}"
+
+
+_OPPOSITE = {
+    **{a: b for a, b in (("on", "off"), ("open", "closed"), ("locked", "unlocked"))},
+    **{b: a for a, b in (("on", "off"), ("open", "closed"), ("locked", "unlocked"))},
+}
+
+
+def _not_known(entities: Sequence[Entity]) -> str:
+    if not entities:
+        return ""
+    names = join_words([spoken_name(e) for e in entities[:_LISTED]])
+    return f" I don't know about {names}."
