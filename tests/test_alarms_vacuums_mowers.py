@@ -134,9 +134,9 @@ def test_states_as_home_assistant_reads_them_and_says_them() -> None:
         ("home/mower/activity", "docked", "lawn_mower.lawn_mower"),
     ):  # fmt: skip
         registry.handle_state(topic, payload.encode())
-        entity = registry.get(entity_id)
-        assert entity is not None
-        said[entity_id] = describe_state(entity, registry.state(entity_id))
+        found = registry.get(entity_id)
+        assert found is not None
+        said[entity_id] = describe_state(found, registry.state(entity_id))
     assert said == {
         "alarm_control_panel.house_alarm": "The house alarm is armed in night mode.",
         "vacuum.rover": "The rover is cleaning at max speed.",
