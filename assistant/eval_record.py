@@ -21,8 +21,10 @@ from pydantic import ValidationError
 from .audio import write_wav
 from .config import Config
 from .evaluate import LABELS_FILE, EvalError, Label, parse_labels
+from .home.base import spoken_option
 from .home.domains import DOMAINS
 from .home.model import Domain, Entity
+from .home.spoken import format_number
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -57,8 +59,18 @@ def default_sentences(entities: list[Entity], limit: int = _DEFAULTS) -> list[st
         for entity in usable:
             templates = _TEMPLATES[entity.domain]
             if round_ < len(templates) and len(found) < limit:
-                found.append(templates[round_].format(name=entity.name.lower()))
+                found.append(_fill(templates[round_], entity))
     return found
+
+
+def _fill(template: str, entity: Entity) -> str:
+    options = DOMAINS[entity.domain].options(entity)
+    least = entity.config.get("min", 0)
+    return template.format(
+        name=entity.name.lower(),
+        option=spoken_option(options[0]) if options else "",
+        value=format_number(least) if isinstance(least, int | float) else "0",
+    )
 
 
 def describe(expect: dict[str, Any]) -> str:

@@ -7,13 +7,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .aggregate import Seen, answer
 from .errors import CapabilityError
-from .home.domains import DOMAINS, build_commands, describe_state, resolve, supports
+from .home.base import spoken_option
+from .home.domains import DOMAINS, build_commands, resolve, supports
 from .home.model import Command, Domain, Entity, Operation, Secret
 from .home.registry import DeviceRegistry
-from .home.spoken import format_number, join_words, spoken_name, upper_first
+from .home.spoken import (
+    format_number,
+    join_words,
+    spoken_name,
+    unit_words,
+    upper_first,
+)
 from .intent import Intent
+from .questions import DOMAIN_WORDS, Questions
 from .skills import PREFIX as SKILL_PREFIX
 from .skills import Effect, SkillRunner
 
@@ -65,12 +72,6 @@ _ARM = {
     "night": Operation.ARM_NIGHT,
     "vacation": Operation.ARM_VACATION,
 }
-_DOMAIN_WORDS = {
-    **{str(domain): spec.plural for domain, spec in DOMAINS.items()},
-    "window": "windows",
-    "door": "doors",
-}
-_SINGULAR = {"switches": "switch"}
 
 
 _SETTINGS: dict[str, tuple[str, Operation, Domain, Callable[[Any], str]]] = {
@@ -82,9 +83,9 @@ _SETTINGS: dict[str, tuple[str, Operation, Domain, Callable[[Any], str]]] = {
     "HassSetPosition": (
         "position", Operation.SET_POSITION, Domain.COVER, lambda v: f" to {v} percent",
     ),
-    "HassClimateSetMode": (
-        "hvac_mode", Operation.SET_HVAC_MODE, Domain.CLIMATE,
-        lambda v: f" to {str(v).replace('_', ' ')} mode",
+    "HassHumidifierSetpoint": (
+        "humidity", Operation.SET_HUMIDITY, Domain.HUMIDIFIER,
+        lambda v: f" to {v} percent",
     ),
 }  # fmt: skip
 
@@ -167,6 +168,7 @@ class IntentHandler:
         self.skills = skills
         self.confirm = tuple(confirm)
         self._code = Secret(alarm_code) if alarm_code else None
+        self._questions = Questions(registry)
 
     @property
     def registry(self) -> DeviceRegistry:
@@ -226,10 +228,21 @@ class IntentHandler:
                     suffix=spoken(value),
                     domains={domain},
                 )
-            if name == "HassGetState":
-                return self._get_state(intent)
-            if name == "HassClimateGetTemperature":
-                return self._get_temperature(intent)
+            if name in ("HassClimateSetMode", "HassSelectOption"):
+                return self._set_option(intent)
+            if name == "HassFanOscillate":
+                on = bool(intent.slots.get("oscillating"))
+                verb = "Setting {} to oscillate" if on else "Stopping {} oscillating"
+                return self._act(intent, verb, lambda e: (Operation.OSCILLATE, on))
+            if name == "HassFanSetDirection":
+                return self._set_direction(intent)
+            if name in ("HassGetState", "HassClimateGetTemperature"):
+                targets = self._targets(intent)
+                if not targets:
+                    return self._unknown(intent)
+                ask = self._questions.ask
+                speech, known = ask(intent, targets)
+                return Response(speech, success=known)
         except CapabilityError as err:
             return Response(err.message, success=False)
         _LOGGER.warning("No handler for intent %s", name)
@@ -246,7 +259,7 @@ class IntentHandler:
             return Response(
                 f"I don't know a device called {intent.slots['name']}.", success=False
             )
-        what = _said_kind(intent) or _DOMAIN_WORDS.get(
+        what = _said_kind(intent) or DOMAIN_WORDS.get(
             intent.slots.get("domain", ""), "devices"
         )
         if "area" not in intent.slots:
@@ -299,6 +312,12 @@ class IntentHandler:
         if len(own) == 1 and (word := own.pop()):
             verb = word
         what = _what(intent, done)
+        if {op for _, op, _ in actions} == {Operation.SET_VALUE}:
+            # a number, not degrees; as it is set (to its step)
+            changes = DOMAINS[done[0].domain].implied(done[0], *actions[0][1:])
+            value = changes[0][2] if changes else actions[0][2]
+            unit = unit_words(done[0].config.get("unit_of_measurement"))
+            suffix = f" to {value}{unit}"
         speech = f"{_phrase(verb, what)}{suffix}."
         offline = [e for e in targets if not self._registry.is_available(e.entity_id)]
         if offline and len(targets) > 1:
@@ -310,6 +329,38 @@ class IntentHandler:
             question = f"Are you sure you want to {doing}{suffix}?"
             return Response(speech, commands, confirm=question, actions=actions)
         return Response(speech, commands, actions=actions)
+
+    def _set_option(self, intent: Intent) -> Response:
+        """A thermostat's HVAC mode, or the mode, preset, speed or option another
+        device offers ("set the rover to max", "set the water heater to eco")."""
+        value = str(intent.slots.get("option") or intent.slots.get("hvac_mode"))
+        said = spoken_option(value)
+
+        def operation(entity: Entity) -> tuple[Operation, object]:
+            if entity.domain is Domain.CLIMATE:
+                return Operation.SET_HVAC_MODE, value
+            return Operation.SET_MODE, value
+
+        climate = all(e.domain is Domain.CLIMATE for e in self._targets(intent))
+        return self._act(
+            intent,
+            "Setting",
+            operation,
+            suffix=f" to {said} mode" if climate else f" to {said}",
+            domains={Domain.CLIMATE} if intent.name == "HassClimateSetMode" else None,
+        )
+
+    def _set_direction(self, intent: Intent) -> Response:
+        asked = str(intent.slots.get("direction", "toggle"))
+
+        def operation(entity: Entity) -> tuple[Operation, object]:
+            now = self._registry.state(entity.entity_id).direction
+            turn = "forward" if now == "reverse" else "reverse"
+            return Operation.SET_DIRECTION, turn if asked == "toggle" else asked
+
+        targets = self._targets(intent)
+        direction = operation(targets[0])[1] if targets else asked
+        return self._act(intent, "Setting", operation, suffix=f" to {direction}")
 
     def _light_set(self, intent: Intent) -> Response:
         if "brightness" in intent.slots:
@@ -360,66 +411,6 @@ class IntentHandler:
             effects=plan.effects,
         )
 
-    def _get_state(self, intent: Intent) -> Response:
-        targets = self._targets(intent)
-        if not targets:
-            return self._unknown(intent)
-        asked = intent.slots.get("state")
-        if "query" in intent.slots and asked is not None:
-            return self._get_states(intent, targets, str(asked))
-        entity = targets[0]
-        state = self._registry.state(entity.entity_id)
-        sentence = describe_state(entity, state)
-        if asked is None or state.state is None:
-            return Response(sentence)
-        yes = DOMAINS[entity.domain].is_state(entity, state, str(asked))
-        answer = "Yes" if yes else "No"
-        return Response(f"{answer}, {sentence[0].lower()}{sentence[1:]}")
-
-    def _get_states(
-        self, intent: Intent, targets: list[Entity], asked: str
-    ) -> Response:
-        """ "Which lights are on", "is any window open": over every device meant."""
-        seen = []
-        for entity in targets:
-            state = self._registry.state(entity.entity_id)
-            known = state.state is not None and self._registry.is_available(
-                entity.entity_id
-            )
-            matches = DOMAINS[entity.domain].is_state(entity, state, asked)
-            seen.append(Seen(entity, matches if known else None))
-        domain = str(intent.slots.get("domain", ""))
-        plural = _DOMAIN_WORDS.get(domain, "devices")
-        kind = (_SINGULAR.get(plural, plural.removesuffix("s")), plural)
-        area = intent.slots.get("area")
-        where = f" in the {str(area).lower()}" if area else ""
-        query = str(intent.slots["query"])
-        return Response(answer(query, seen, asked, kind, where))
-
-    def _get_temperature(self, intent: Intent) -> Response:
-        targets = self._targets(intent)
-        if not targets:
-            return self._unknown(intent)
-        where = intent.slots.get("area") or targets[0].name
-        for entity in targets:
-            state = self._registry.state(entity.entity_id)
-            reading = state.current_temperature
-            if reading is None and entity.domain == Domain.SENSOR:
-                is_temp = entity.config.get("device_class") == "temperature"
-                try:
-                    reading = float(state.state) if is_temp and state.state else None
-                except ValueError:
-                    reading = None
-            if reading is not None:
-                return Response(
-                    f"It is {format_number(round(reading, 1))} degrees "
-                    f"in the {str(where).lower()}."
-                )
-        return Response(
-            f"I don't know the temperature in the {str(where).lower()} yet.",
-            success=False,
-        )
-
 
 def _what(intent: Intent, done: Sequence[Entity]) -> str:
     """ "the kitchen light", "the lights in the kitchen", "all the lights",
@@ -429,7 +420,7 @@ def _what(intent: Intent, done: Sequence[Entity]) -> str:
     area = str(intent.slots.get("area", "")).lower()
     if intent.slots.get("scope") == "everything":
         return f"everything in the {area}"
-    kind = _DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
+    kind = DOMAIN_WORDS.get(intent.slots.get("domain", ""), "devices")
     return f"the {kind} in the {area}" if area else f"all the {kind}"
 
 

@@ -111,7 +111,9 @@ def test_what_home_assistant_publishes_for_each() -> None:
     ]
     assert not supports(mini, Operation.PAUSE)  # not in the default features
     assert not supports(mini, Operation.SET_MODE)
-    with pytest.raises(CapabilityError, match="has no speed turbo; it has quiet, max"):
+    with pytest.raises(
+        CapabilityError, match="has no speed turbo; it has quiet and max"
+    ):
         build_commands(rover, Operation.SET_MODE, "turbo")
     assert build_commands(mower, Operation.TURN_OFF) == [
         Command("home/mower/dock", '{"do": "dock"}')

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.aggregate import Seen, answer
 from assistant.home.model import Domain, Entity
+from assistant.questions import Seen, answer
 
 from .conftest import Subscriber, own_broker, run_cli
 from .live import write_config

@@ -5,6 +5,7 @@ and reading state payloads."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from ..errors import CapabilityError
 from ..templates import render_template
 from .model import Command, Domain, Entity, EntityState, Operation, config_number
-from .spoken import spoken_name, upper_first
+from .spoken import format_number, join_words, spoken_name, upper_first
 
 __all__ = [
     "Builder",
@@ -64,7 +65,8 @@ class DomainSpec:
     """A worked example in the LLM's prompt: (what was said, its action phrase)."""
     record: tuple[str, ...] = ()
     """Commands ``assistant eval --record`` offers to say for such a device
-    ("close the {name}"); none: it offers none."""
+    ("close the {name}", "set the {name} to {option}" with its first option,
+    "... to {value}" with its least value); none: it offers none."""
     verbs: Mapping[Operation, str] = field(default_factory=dict)
     """How a reply says an operation, where not as the intent does ("Activating"
     a scene for HassTurnOn)."""
@@ -72,6 +74,9 @@ class DomainSpec:
         s.state == asked
     )
     """Whether the state is the one asked about ("open": a window sensor on)."""
+    options: Callable[[Entity], tuple[str, ...]] = lambda entity: ()
+    """The modes, presets, speeds or options the entity can be set to ("eco"),
+    as configured: the words a sentence may choose from."""
     everything: bool = False
     """Switched with "turn off everything in the bedroom"."""
     aliases: Mapping[Operation, Operation] = field(default_factory=dict)
@@ -178,6 +183,26 @@ def from_position(cfg: Mapping[str, Any], text: str) -> int:
     return max(0, min(100, int((float(text) - closed) * 100 // (opened - closed))))
 
 
+def spoken_option(text: str) -> str:
+    """An option as it is said: "Heat_Pump" -> "heat pump"."""
+    return " ".join(str(text).replace("_", " ").replace("-", " ").lower().split())
+
+
+def choose(entity: Entity, options: Sequence[str], value: Any, what: str) -> str:
+    """The configured option ``value`` names ("heat pump" for "heat_pump");
+    CapabilityError naming the options when it names none."""
+    the = upper_first(spoken_name(entity))
+    if not options:
+        raise CapabilityError("unsupported", f"{the} has no {what}s.")
+    wanted = spoken_option(str(value))
+    for option in options:
+        if spoken_option(option) == wanted:
+            return option
+    listed = join_words([spoken_option(o) for o in options])
+    msg = f"{the} has no {what} {wanted}; it has {listed}."
+    raise CapabilityError("bad-value", msg)
+
+
 def on_off_payload(cfg: Mapping[str, Any], on: bool) -> str:
     key, default = ("payload_on", "ON") if on else ("payload_off", "OFF")
     return payload(cfg, key, default) or default
@@ -198,6 +223,56 @@ def switch_like(entity: Entity, op: Operation, value: Any) -> list[Command]:
 def read_only(entity: Entity, op: Operation, value: Any) -> list[Command]:
     msg = f"{upper_first(spoken_name(entity))} is a sensor; I can only read it."
     raise CapabilityError("read-only", msg)
+
+
+def _decimals(step: float) -> int:
+    return 0 if float(step).is_integer() else len(repr(float(step)).split(".")[1])
+
+
+def _temperature(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def set_temperature(
+    entity: Entity,
+    value: Any,
+    celsius: tuple[float, float],
+    fahrenheit_range: tuple[float, float],
+) -> list[Command]:
+    """HA's ``MqttTemperatureControlEntity.async_set_temperature`` (climate, water
+    heater): within ``min_temp``..``max_temp`` (defaults by unit), rounded to
+    ``temp_step`` and written with ``precision``'s decimals, through
+    ``temperature_command_template``."""
+    cfg = entity.config
+    fahrenheit = str(cfg.get("temperature_unit", "C")).upper().endswith("F")
+    if not cfg.get("temperature_command_topic"):
+        raise unsupported(entity, Operation.SET_TEMPERATURE)
+    temp = _temperature(value)
+    if temp is None or not math.isfinite(temp):
+        raise CapabilityError("bad-value", "That isn't a temperature I can use.")
+    low, high = fahrenheit_range if fahrenheit else celsius
+    low = config_number(cfg, "min_temp", low)
+    high = config_number(cfg, "max_temp", high)
+    if not low - 1e-9 <= temp <= high + 1e-9:
+        span = f"{format_number(low)} and {format_number(high)}"
+        msg = f"can only be set between {span} degrees"
+        raise CapabilityError(
+            "out-of-range", f"{upper_first(spoken_name(entity))} {msg}."
+        )
+    precision = config_number(cfg, "precision", 1.0 if fahrenheit else 0.1)
+    step = config_number(cfg, "temp_step", 0.0)
+    if step > 0:
+        temp = round(temp / step) * step
+    digits = max(_decimals(precision), _decimals(step))
+    text = f"{temp:.{digits}f}"
+    if cfg.get("temperature_command_template"):
+        text = render(entity, "temperature_command_template", float(text))
+    return [command(entity, "temperature_command_topic", text)]
 
 
 # --- Reading state ------------------------------------------------------------------

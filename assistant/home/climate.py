@@ -3,7 +3,6 @@ within ``min_temp``..``max_temp`` in steps of ``temp_step``, and HVAC modes."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,10 +14,11 @@ from .base import (
     command,
     on_off_payload,
     render,
+    set_temperature,
     unknown,
     unsupported,
 )
-from .model import Command, Domain, Entity, EntityState, Operation, config_number
+from .model import Command, Domain, Entity, EntityState, Operation
 from .spoken import format_number, spoken_name, upper_first
 
 __all__ = ["DEFAULT_HVAC_MODES", "SPEC", "climate_mode"]
@@ -26,50 +26,10 @@ __all__ = ["DEFAULT_HVAC_MODES", "SPEC", "climate_mode"]
 DEFAULT_HVAC_MODES = ("auto", "off", "cool", "heat", "dry", "fan_only")
 
 
-def _decimals(step: float) -> int:
-    return 0 if float(step).is_integer() else len(repr(float(step)).split(".")[1])
-
-
-def _temperature(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _set_temperature(entity: Entity, value: Any) -> list[Command]:
-    cfg = entity.config
-    fahrenheit = str(cfg.get("temperature_unit", "C")).upper().endswith("F")
-    if not cfg.get("temperature_command_topic"):
-        raise unsupported(entity, Operation.SET_TEMPERATURE)
-    temp = _temperature(value)
-    if temp is None or not math.isfinite(temp):
-        raise CapabilityError("bad-value", "That isn't a temperature I can use.")
-    low = config_number(cfg, "min_temp", 44.6 if fahrenheit else 7.0)
-    high = config_number(cfg, "max_temp", 95.0 if fahrenheit else 35.0)
-    if not low - 1e-9 <= temp <= high + 1e-9:
-        span = f"{format_number(low)} and {format_number(high)}"
-        msg = f"can only be set between {span} degrees"
-        raise CapabilityError(
-            "out-of-range", f"{upper_first(spoken_name(entity))} {msg}."
-        )
-    precision = config_number(cfg, "precision", 1.0 if fahrenheit else 0.1)
-    step = config_number(cfg, "temp_step", 0.0)
-    if step > 0:
-        temp = round(temp / step) * step
-    digits = max(_decimals(precision), _decimals(step))
-    text = f"{temp:.{digits}f}"
-    if cfg.get("temperature_command_template"):
-        text = render(entity, "temperature_command_template", float(text))
-    return [command(entity, "temperature_command_topic", text)]
-
-
 def _build(entity: Entity, op: Operation, value: Any) -> list[Command]:
     cfg = entity.config
     if op is Operation.SET_TEMPERATURE:
-        return _set_temperature(entity, value)
+        return set_temperature(entity, value, (7.0, 35.0), (44.6, 95.0))
     if op not in (Operation.SET_HVAC_MODE, Operation.TURN_ON, Operation.TURN_OFF):
         raise unsupported(entity, op)
     modes = _modes(cfg)

@@ -14,15 +14,19 @@ from . import (
     climate,
     cover,
     fan,
+    humidifier,
     lawn_mower,
     light,
     lock,
+    number,
     scene,
+    select,
     sensor,
     siren,
     switch,
     vacuum,
     valve,
+    water_heater,
 )
 from .base import DomainSpec, Handlers
 from .model import Command, Domain, Entity, EntityState, Operation
@@ -57,6 +61,10 @@ DOMAINS: Mapping[Domain, DomainSpec] = {
         alarm_control_panel,
         vacuum,
         lawn_mower,
+        humidifier,
+        water_heater,
+        select,
+        number,
     )
 }
 

@@ -36,6 +36,10 @@ class Domain(StrEnum):
     ALARM_CONTROL_PANEL = "alarm_control_panel"
     VACUUM = "vacuum"
     LAWN_MOWER = "lawn_mower"
+    HUMIDIFIER = "humidifier"
+    WATER_HEATER = "water_heater"
+    SELECT = "select"
+    NUMBER = "number"
 
 
 class Operation(StrEnum):
@@ -62,6 +66,10 @@ class Operation(StrEnum):
     DOCK = "dock"
     LOCATE = "locate"
     SET_MODE = "set_mode"
+    SET_HUMIDITY = "set_humidity"
+    SET_VALUE = "set_value"
+    OSCILLATE = "oscillate"
+    SET_DIRECTION = "set_direction"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +199,11 @@ class EntityState:
     hvac_mode: str | None = None
     unit: str | None = None
     position: int | None = None  # a cover's, in percent open
-    mode: str | None = None  # a vacuum's fan speed, a humidifier's mode
+    mode: str | None = None  # a vacuum's fan speed, a humidifier's mode, a preset
+    target_humidity: int | None = None
+    current_humidity: int | None = None
+    oscillating: bool | None = None
+    direction: str | None = None
     # availability topic -> whether its last payload said available, latest last
     availability: dict[str, bool] = field(default_factory=dict)
 

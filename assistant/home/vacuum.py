@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from ..errors import CapabilityError
-from .base import Change, DomainSpec, Handlers, command, refuse, unknown
+from .base import Change, DomainSpec, Handlers, choose, command, refuse, unknown
 from .model import Command, Domain, Entity, EntityState, Operation
 from .spoken import spoken_name, upper_first
 
@@ -53,16 +53,15 @@ def _build(entity: Entity, op: Operation, value: Any) -> list[Command]:
     return [command(entity, "command_topic", text)]
 
 
+def _speeds(entity: Entity) -> tuple[str, ...]:
+    if "fan_speed" not in _features(entity):
+        return ()
+    return tuple(str(s) for s in entity.config.get("fan_speed_list") or ())
+
+
 def _fan_speed(entity: Entity, value: Any) -> list[Command]:
-    speeds = [str(s) for s in entity.config.get("fan_speed_list") or ()]
-    if "fan_speed" not in _features(entity) or not speeds:
-        raise CapabilityError("unsupported", f"{_the(entity)} has no fan speeds.")
-    chosen = next((s for s in speeds if s.lower() == str(value).lower()), None)
-    if chosen is None:
-        listed = ", ".join(speeds)
-        msg = f"{_the(entity)} has no speed {value}; it has {listed}."
-        raise CapabilityError("bad-value", msg)
-    return [command(entity, "set_fan_speed_topic", chosen)]
+    speed = choose(entity, _speeds(entity), value, "speed")
+    return [command(entity, "set_fan_speed_topic", speed)]
 
 
 def _the(entity: Entity) -> str:
@@ -135,6 +134,7 @@ SPEC = DomainSpec(
     record=("start the {name}", "send the {name} home"),
     aliases=_ALIASES,
     samples={Operation.SET_MODE: "max"},
+    options=_speeds,
     verbs={
         Operation.START: "Starting",
         Operation.PAUSE: "Pausing",

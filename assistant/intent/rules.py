@@ -27,12 +27,14 @@ _LOGGER = logging.getLogger(__name__)
 BUILTIN_SENTENCES = Path(__file__).resolve().parent.parent / "sentences" / "en.yaml"
 _PROMPT_PHRASES = {domain: spec.prompt for domain, spec in DOMAINS.items()}
 _FUZZY_SLOTS = ("name", "area")
+_HOME_LISTS = (*_FUZZY_SLOTS, "option")
+"""Lists filled from the home: names, rooms and the options devices offer."""
 _PHRASE_SCORE = 85
 """How close (0-100) a sentence must be to a skill's phrasing to count as it."""
 _PHRASES_PER_SKILL = 300
 _PROMPT_SKILLS = 4
 """Skill sentences shown to Whisper (more crowd out the device names)."""
-_NUMBER_SLOTS = ("brightness", "temperature", "position")
+_NUMBER_SLOTS = ("brightness", "temperature", "position", "humidity")
 _MAX_DROPPED = 3
 NEGATION = frozenset({"don't", "dont", "do", "not", "never", "no", "stop", "without"})
 _SLIP_WORDS = frozenset({"and", "an", "in", "on", "un", "i", "a", "the", "i'm", "im"})
@@ -68,7 +70,7 @@ def _examples(data: dict[str, Any], names: Iterable[str]) -> list[str]:
         elif spec.get("examples"):
             fill[list_name] = str(spec["examples"][0])
     wildcard = {"wildcard": True}  # device names: no sample sentence
-    data = {**data, "lists": {"name": wildcard, "area": wildcard, **data["lists"]}}
+    data = {**data, "lists": {**dict.fromkeys(_HOME_LISTS, wildcard), **data["lists"]}}
     intents = Intents.from_dict(data)
     ranges = {k for k, spec in data["lists"].items() if "range" in spec}
     seen: dict[str, tuple[int, int, int, str]] = {}
@@ -97,7 +99,7 @@ def _examples(data: dict[str, Any], names: Iterable[str]) -> list[str]:
 
 def builtin_slot_names() -> set[str]:
     """The ``{slot}`` names sentences can use without declaring a list."""
-    return {*load_builtin_sentences().get("lists", {}), *_FUZZY_SLOTS}
+    return {*load_builtin_sentences().get("lists", {}), *_HOME_LISTS}
 
 
 def _phrases(data: dict[str, Any], names: Iterable[str]) -> list[str]:
@@ -108,7 +110,7 @@ def _phrases(data: dict[str, Any], names: Iterable[str]) -> list[str]:
     if not names:
         return []
     wildcard = {"wildcard": True}
-    data = {**data, "lists": {"name": wildcard, "area": wildcard, **data["lists"]}}
+    data = {**data, "lists": {**dict.fromkeys(_HOME_LISTS, wildcard), **data["lists"]}}
     try:
         samples = sample_intents(
             Intents.from_dict(data),
@@ -138,13 +140,17 @@ class _Vocabulary:
     """Spoken name (lower case) -> entity_id."""
     areas: dict[str, str] | None = None
     """Spoken area (lower case) -> area as configured."""
+    options: dict[str, str] | None = None
+    """Spoken option ("heat pump") -> as a device lists it ("heat_pump")."""
 
     def slot_lists(self, device_lists: dict[str, SlotList]) -> dict[str, Any]:
         names = self.names or {}
         areas = self.areas or {}
+        options = self.options or {}
         lists = {
             "name": TextSlotList.from_tuples(list(names.items()) or [("\x00", "")]),
             "area": TextSlotList.from_tuples(list(areas.items()) or [("\x00", "")]),
+            "option": TextSlotList.from_tuples(list(options.items()) or [("\x00", "")]),
         }
         for list_name, slot in device_lists.items():
             pairs: dict[str, str] = {}
@@ -211,12 +217,15 @@ class HassilRecognizer:
         entities = tuple(entities)
         names: dict[str, str] = {}
         areas: dict[str, str] = {}
+        options: dict[str, str] = {}
         for entity in entities:
             for name in (entity.name, *entity.aliases):
                 names.setdefault(_spoken(name), entity.entity_id)
             if entity.area:
                 areas.setdefault(_spoken(entity.area), entity.area)
-        vocab = _Vocabulary(entities, names, areas)
+            for option in DOMAINS[entity.domain].options(entity):
+                options.setdefault(_spoken(option), option)
+        vocab = _Vocabulary(entities, names, areas, options)
         self._slot_lists, self._vocab = vocab.slot_lists(self._device_lists), vocab
         _LOGGER.debug("Vocabulary: %d names, %d areas", len(names), len(areas))
 
