@@ -27,6 +27,12 @@ def test_every_domain_has_a_module_with_every_part() -> None:
         entity = Entity(f"{domain}.x", domain, "Xyz", None, {"command_topic": "x/set"})
         for op in spec.samples:  # a value for an operation the domain can do
             assert op in Operation
+        assert all(isinstance(o, str) for o in spec.options(entity)), domain
+        assert spec.is_state(entity, EntityState(), "on") is False, domain
+        for asked, done in spec.aliases.items():  # "turn on" a valve: open it
+            assert asked in Operation and done in Operation and asked != done
+        for rule in spec.confirm:  # "open:gas": an operation of the domain
+            assert rule.partition(":")[0] in set(Operation), (domain, rule)
         said = spec.describe(entity, EntityState())
         assert said.endswith(".") and "xyz" in said.lower(), (domain, said)
         for key, templates, parse in spec.handlers(entity):
