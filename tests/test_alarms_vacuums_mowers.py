@@ -200,3 +200,24 @@ def test_spoken_commands_reach_a_separate_subscriber_and_the_code_stays_hidden(
             assert "Sending the rover home." in proc.stdout
         finally:
             everything.close()
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [("start the kettle", None), ("start up the kettle", None),
+     ("pause the kettle", None), ("arm the kettle", None),
+     ("start rover", "HassVacuumStart"), ("start the rovr", "HassVacuumStart"),
+     ("dock the lawn mower", "HassLawnMowerDock"),
+     ("arm the house alarm", "HassAlarmArm")],
+)  # fmt: skip
+def test_a_vacuums_words_are_for_vacuums(said: str, intent: str | None) -> None:
+    """"Start", "pause" or "arm" a switch is not a vacuum's or a panel's command:
+    the rules leave it to the rest of the cascade, exact or fuzzy name alike."""
+    from assistant.home.model import Domain, Entity
+    from assistant.intent.rules import HassilRecognizer
+
+    kettle = Entity("switch.kettle", Domain.SWITCH, "Kettle", None, {})
+    recognizer = HassilRecognizer()
+    recognizer.update_devices([kettle, *discovered(DISCOVERY).values()])
+    found = recognizer.recognize(said)
+    assert (found.name if found and found.confidence > 0 else None) == intent

@@ -147,8 +147,10 @@ class _Vocabulary:
         names = self.names or {}
         areas = self.areas or {}
         options = self.options or {}
+        domains = {e.entity_id: str(e.domain) for e in self.entities}
+        named = [(s, eid, {"domain": domains[eid]}) for s, eid in names.items()]
         lists = {
-            "name": TextSlotList.from_tuples(list(names.items()) or [("\x00", "")]),
+            "name": TextSlotList.from_tuples(named or [("\x00", "")]),
             "area": TextSlotList.from_tuples(list(areas.items()) or [("\x00", "")]),
             "option": TextSlotList.from_tuples(list(options.items()) or [("\x00", "")]),
         }
@@ -204,6 +206,7 @@ class HassilRecognizer:
         intents = Intents.from_dict(data)
         examples = _examples(data, extra.get("intents", {})) if extra else []
         self._intents, self._skill_examples = intents, examples
+        self._loose = Intents.from_dict(_loosened(data))
         self._skill_phrases = _phrases(data, extra.get("intents", {}))
         self._device_lists = dict(device_lists or {})
         self._slot_lists = self._vocab.slot_lists(self._device_lists)
@@ -319,7 +322,7 @@ class HassilRecognizer:
         best: tuple[float, int, Intent] | None = None
         for result in recognize_all(
             clean,
-            self._intents,
+            self._loose,
             slot_lists=self._slot_lists,
             allow_unmatched_entities=True,
         ):
@@ -345,10 +348,26 @@ class HassilRecognizer:
                 else:
                     score = min(score, match[1])
                     resolved[slot] = (heard, match[0])
+            named = result.entities.get("name")
+            found = resolved.get("name", ("", str(named.value) if named else ""))[1]
+            if not self._fits(result, found):
+                continue  # "start up the kettle": a vacuum's sentence, no vacuum
             rank = (score, result.text_chunks_matched)
             if best is None or rank > best[:2]:
                 best = (*rank, self._to_intent(result, clean, resolved, score / 100))
         return best[2] if best else None
+
+    def _fits(self, result: RecognizeResult, entity_id: str) -> bool:
+        """Whether the device a fuzzy name found is of a domain the sentence is
+        for (``requires_context``), as an exact name must be."""
+        wanted = (result.intent_data.metadata or {}).get("domain")
+        if not wanted or not entity_id:
+            return True
+        kinds = [wanted] if isinstance(wanted, str) else list(wanted)
+        return any(
+            e.entity_id == entity_id and str(e.domain) in kinds
+            for e in self._vocab.entities
+        )
 
     def _fuzzy(self, slot: str, heard: str) -> tuple[str, float] | None:
         table = (self._vocab.names if slot == "name" else self._vocab.areas) or {}
@@ -480,6 +499,24 @@ class HassilRecognizer:
 _CLASSES = {"window": ("window",), "door": ("door", "garage_door", "garage")}
 """Kinds said in the domain's place, as the device classes they are ("is any
 window open": window sensors and window covers)."""
+
+
+def _loosened(data: dict[str, Any]) -> dict[str, Any]:
+    """The sentences with a domain ``requires_context`` kept as metadata instead:
+    a name not yet matched (the fuzzy pass) has no domain to check; ``_fits``
+    checks the device the name is matched to."""
+    intents = {}
+    for name, intent in data.get("intents", {}).items():
+        blocks = []
+        for block in intent.get("data", []):
+            needs = block.get("requires_context") or {}
+            if "domain" in needs:
+                rest = {k: v for k, v in needs.items() if k != "domain"}
+                block = {**block, "requires_context": rest}
+                block["metadata"] = {**block.get("metadata", {}), **needs}
+            blocks.append(block)
+        intents[name] = {**intent, "data": blocks}
+    return {**data, "intents": intents}
 
 
 def _no_name(text: str) -> bool:

@@ -44,6 +44,31 @@ ABBREVIATIONS = {
     "temp_stat_tpl": "temperature_state_template", "uniq_id": "unique_id",
     "unit_of_meas": "unit_of_measurement", "val_tpl": "value_template",
 }  # fmt: skip
+# ... and those of the domains of the domains lists (homes/annex.json, lodge.json)
+ABBREVIATIONS |= {
+    "act_stat_t": "activity_state_topic", "cmd_off_tpl": "command_off_template",
+    "cmd_tpl": "command_template", "cod_arm_req": "code_arm_required", "curr_hum_t":
+    "current_humidity_topic", "dir_cmd_t": "direction_command_topic", "dir_cmd_tpl":
+    "direction_command_template", "dir_stat_t": "direction_state_topic",
+    "dock_cmd_t": "dock_command_topic", "dock_cmd_tpl": "dock_command_template",
+    "fanspd_lst": "fan_speed_list", "hum_cmd_t": "target_humidity_command_topic",
+    "hum_cmd_tpl": "target_humidity_command_template", "hum_stat_t":
+    "target_humidity_state_topic", "max": "max", "max_hum": "max_humidity",
+    "max_temp": "max_temp", "min": "min", "min_hum": "min_humidity", "min_temp":
+    "min_temp", "mode_cmd_tpl": "mode_command_template", "modes": "modes", "ops":
+    "options", "osc_cmd_t": "oscillation_command_topic", "osc_stat_t":
+    "oscillation_state_topic", "pause_cmd_t": "pause_command_topic",
+    "pause_mw_cmd_tpl": "pause_command_template", "pl_arm_nite": "payload_arm_night",
+    "pl_disarm": "payload_disarm", "pl_osc_off": "payload_oscillation_off",
+    "pl_osc_on": "payload_oscillation_on", "pl_prs": "payload_press", "pl_ret":
+    "payload_return_to_base", "pos": "reports_position", "pos_clsd":
+    "position_closed", "pos_open": "position_open", "pow_cmd_t": "power_command_topic",
+    "pr_mode_cmd_t": "preset_mode_command_topic", "pr_mode_stat_t":
+    "preset_mode_state_topic", "pr_modes": "preset_modes", "set_fan_spd_t":
+    "set_fan_speed_topic", "step": "step", "strt_mw_cmd_t":
+    "start_mowing_command_topic", "strt_mw_cmd_tpl": "start_mowing_command_template",
+    "sup_feat": "supported_features", "temp_unit": "temperature_unit",
+}  # fmt: skip
 DEVICE_ABBREVIATIONS = {
     "cns": "connections", "ids": "identifiers", "mdl": "model", "mf": "manufacturer",
     "sa": "suggested_area", "sw": "sw_version",
@@ -52,10 +77,14 @@ _PLAIN_KEYS = {
     "name", "schema", "brightness", "color_mode", "modes", "min_temp", "max_temp",
     "temp_step", "precision", "speed_range_max", "unique_id", "retain",
     "brightness_state_topic", "rgb_command_topic", "rgb_state_topic",
+    "payload_arm_away", "payload_arm_home", "payload_start", "payload_pause",
+    "payload_locate", "payload_oscillation_on", "payload_oscillation_off",
 }  # fmt: skip
 KNOWN_KEYS = set(ABBREVIATIONS.values()) | _PLAIN_KEYS
 DOMAINS = ("light", "switch", "fan", "cover", "lock", "climate", "sensor",
-           "binary_sensor")  # fmt: skip
+           "binary_sensor", "scene", "button", "valve", "siren",
+           "alarm_control_panel", "vacuum", "lawn_mower", "humidifier",
+           "water_heater", "select", "number")  # fmt: skip
 _VALUE_JSON = re.compile(r"^\{\{\s*value_json\.(\w+)\s*\}\}$")
 
 
@@ -203,9 +232,10 @@ def load_home(path: Path) -> Home:
 
 
 def load_homes(names: list[str] | None = None) -> dict[str, Home]:
-    paths = sorted(HOMES_DIR.glob("*.json"))
-    homes = {p.stem: load_home(p) for p in paths}
-    return {n: homes[n] for n in names} if names is not None else homes
+    """The homes named (all of them without names), by file stem."""
+    if names is not None:
+        return {n: load_home(HOMES_DIR / f"{n}.json") for n in names}
+    return {p.stem: load_home(p) for p in sorted(HOMES_DIR.glob("*.json"))}
 
 
 # -- what HA publishes ----------------------------------------------------------------

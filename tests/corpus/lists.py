@@ -94,7 +94,7 @@ def pick(
     return chosen
 
 
-def _weighted_cycle(
+def weighted_cycle(
     choices: tuple[tuple[str, int], ...] | tuple[tuple[float, int], ...],
     count: int,
     rng: random.Random,
@@ -106,7 +106,7 @@ def _weighted_cycle(
     return out
 
 
-def _spoken(item: Item, rng: random.Random) -> str:
+def spoken(item: Item, rng: random.Random) -> str:
     end = "?" if item.question else "."
     if item.extra.get("verbatim"):
         return item.text + end
@@ -126,15 +126,15 @@ def build(split: str, seed: int, taken: set[str]) -> list[dict[str, Any]]:
         for item in pick(found[category], QUOTAS[category], rng, taken)
     ]  # fmt: skip
     rng.shuffle(chosen)
-    voices = _weighted_cycle(VOICES[split], len(chosen), rng)
-    speeds = _weighted_cycle(SPEEDS, len(chosen), rng)
-    noises = _weighted_cycle(NOISES, len(chosen), rng)
+    voices = weighted_cycle(VOICES[split], len(chosen), rng)
+    speeds = weighted_cycle(SPEEDS, len(chosen), rng)
+    noises = weighted_cycle(NOISES, len(chosen), rng)
     rows = []
     for index, item in enumerate(chosen):
         ident = f"{split}-{index:04d}"
         rows.append({
             "id": ident, "file": f"{ident}.wav", "home": item.home,
-            "category": item.category, "text": _spoken(item, rng),
+            "category": item.category, "text": spoken(item, rng),
             "voice": voices[index], "speed": speeds[index], "noise": noises[index],
             "expect": item.expect,
         })  # fmt: skip

@@ -3,9 +3,13 @@
 python -m tests.corpus.make lists --seed 1234
     writes tests/corpus/dev.jsonl and test.jsonl (test.jsonl is frozen: an
     existing one that would change is kept unless --force)
+python -m tests.corpus.make domains --seed 1234
+    writes tests/corpus/dev-domains.jsonl and test-domains.jsonl, the lists of
+    the newer domains (see domains.py; test-domains.jsonl is frozen likewise)
 python -m tests.corpus.make audio SPLIT OUT [--limit N] [--only-available]
-    synthesizes the WAVs of tests/corpus/SPLIT.jsonl into OUT, with
-    OUT/labels.jsonl and OUT/homes/*.json, for ``assistant eval OUT``
+    synthesizes the WAVs of tests/corpus/SPLIT.jsonl (SPLIT: dev, test,
+    dev-domains, test-domains) into OUT, with OUT/labels.jsonl and the homes its
+    rows use in OUT/homes/*.json, for ``assistant eval OUT``
 python -m tests.corpus.make pauses SPLIT OUT [--pause 0.3]
     the split's direct commands said with a pause inside them (see pauses.py)
 python -m tests.corpus.make background SPLIT OUT [--minutes 30]
@@ -27,6 +31,7 @@ from typing import Any
 
 from assistant.errors import AssistantError
 
+from . import domains
 from .lists import (
     CATEGORIES,
     CORPUS_DIR,
@@ -73,6 +78,30 @@ def make_lists(seed: int, force: bool, dev_only: bool) -> None:
         write(rows, path)
         counts = Counter(row["category"] for row in rows)
         _LOGGER.info("%s: %d utterances %s", path.name, len(rows), dict(counts))
+
+
+def make_domain_lists(seed: int, force: bool, dev_only: bool) -> None:
+    """``dev-domains.jsonl`` and ``test-domains.jsonl`` (see domains.py), or only
+    dev; the same freezing rule as ``make_lists``."""
+    frozen = CORPUS_DIR / "test-domains.jsonl"
+    if dev_only:
+        if not frozen.exists():
+            raise CorpusError(
+                f"{frozen}: no such file (run `domains` without --dev-only)"
+            )
+        taken = {normalize(row["text"]) for row in read_list(frozen)}
+        lists = {"dev": domains.build("dev", seed, taken)}
+    else:
+        lists = domains.build_all(seed)
+        if frozen.exists() and read_list(frozen) != lists["test"] and not force:
+            raise CorpusError(
+                f"{frozen} is frozen and would change (seed {seed}); nothing written. "
+                "Use --dev-only to remake dev alone, --force only for a new test set"
+            )
+    for split, rows in lists.items():
+        path = CORPUS_DIR / f"{split}-domains.jsonl"
+        write(rows, path)
+        _LOGGER.info("%s: %d utterances", path.name, len(rows))
 
 
 def stratified(rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
@@ -220,8 +249,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="remake dev.jsonl alone, apart from the frozen test.jsonl",
     )
+    more = commands.add_parser(
+        "domains", help="write dev-domains.jsonl and test-domains.jsonl"
+    )
+    more.add_argument("--seed", type=int, default=1234)
+    more.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite a frozen test-domains.jsonl that would change",
+    )
+    more.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="remake dev-domains.jsonl alone, apart from the frozen test list",
+    )
     audio = commands.add_parser("audio", help="synthesize a split's WAVs")
-    audio.add_argument("split", help="dev, test or a path to a .jsonl label list")
+    audio.add_argument(
+        "split",
+        help="dev, test, dev-domains, test-domains or a path to a .jsonl label list",
+    )
     audio.add_argument("out", type=Path, help="output folder")
     audio.add_argument("--limit", type=int, help="a stratified slice of N clips")
     audio.add_argument(
@@ -249,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "lists":
             make_lists(args.seed, args.force, args.dev_only)
+        elif args.command == "domains":
+            make_domain_lists(args.seed, args.force, args.dev_only)
         elif args.command == "background":
             from .background import make_background
 
