@@ -211,7 +211,7 @@ def test_spoken_commands_reach_a_separate_subscriber_and_the_code_stays_hidden(
      ("arm the house alarm", "HassAlarmArm")],
 )  # fmt: skip
 def test_a_vacuums_words_are_for_vacuums(said: str, intent: str | None) -> None:
-    """"Start", "pause" or "arm" a switch is not a vacuum's or a panel's command:
+    """ "Start", "pause" or "arm" a switch is not a vacuum's or a panel's command:
     the rules leave it to the rest of the cascade, exact or fuzzy name alike."""
     from assistant.home.model import Domain, Entity
     from assistant.intent.rules import HassilRecognizer
