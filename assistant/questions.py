@@ -119,6 +119,8 @@ def answer(
         many = "both" if len(yes) == 2 else "all the"
         return f"Yes, {many} {kind[1]}{where} are {said}."
     if query == "any":
+        if not yes and len(no) == 1 and not unknown:
+            return f"No, {_are(no, said)}."  # "is the light on in the kitchen"
         if yes:
             return f"Yes, {_listed(yes, kind)} {_verb(yes)} {said}{where}."
         if unknown:

@@ -177,3 +177,34 @@ def test_spoken_settings_reach_a_separate_subscriber(tmp_path: Path) -> None:
             assert "Setting the ceiling fan to reverse." in proc.stdout
         finally:
             subscriber.close()
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [("set the washer program to turbo",
+      "The washer program has no option turbo; it has cotton, quick wash and eco "
+      "40 60."),
+     ("set the ceiling fan to turbo mode",
+      "The ceiling fan has no preset turbo; it has breeze and sleep."),
+     ("set the ceiling fan to half speed", None),  # not a preset, maybe a speed
+     ("set the washer program to quick wash", "Setting the washer program to quick "
+      "wash.")],
+)  # fmt: skip
+def test_an_option_the_device_lacks_is_refused_by_name(
+    said: str, reply: str | None
+) -> None:
+    from assistant.handle import IntentHandler
+    from assistant.intent.rules import HassilRecognizer
+
+    registry = DeviceRegistry()
+    for entity in discovered(DISCOVERY).values():
+        registry.upsert(entity)
+    recognizer = HassilRecognizer()
+    recognizer.update_devices(registry.entities())
+    intent = recognizer.recognize(said)
+    if reply is None:
+        assert intent is None or intent.confidence == 0
+        return
+    response = IntentHandler(registry).handle(intent)
+    assert response.speech == reply
+    assert bool(response.commands) is said.endswith("quick wash")

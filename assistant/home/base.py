@@ -53,7 +53,8 @@ class DomainSpec:
     """Generic words for a device of the domain ("lamp", "blinds"): a sentence
     naming one is about such a device, and one the home lacks is refused."""
     prompt: str
-    """How a device is named in Whisper's bias prompt ("Turn on the {name}.")."""
+    """How a device is named in Whisper's bias prompt ("Turn on the {name}.";
+    "{option}": the first of its options)."""
     plural: str
     """The domain's devices in a reply ("the lights in the kitchen")."""
     samples: Mapping[Operation, Any]

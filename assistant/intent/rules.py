@@ -238,9 +238,7 @@ class HassilRecognizer:
         Whisper continues the style of its prompt: example sentences with the right
         names work better than a bare list of names (which it tends to repeat).
         """
-        phrases = [
-            _PROMPT_PHRASES[e.domain].format(name=e.name) for e in self._vocab.entities
-        ]
+        phrases = [_prompt(e) for e in self._vocab.entities]
         areas = sorted({e.area for e in self._vocab.entities if e.area})
         if areas:
             phrases.append(f"Turn off the lights in the {areas[0]}.")
@@ -329,7 +327,7 @@ class HassilRecognizer:
             unmatched = result.unmatched_entities
             if any(isinstance(u, UnmatchedRangeEntity) for u in unmatched.values()):
                 continue
-            if not unmatched.keys() <= set(_FUZZY_SLOTS):
+            if not unmatched.keys() <= {*_FUZZY_SLOTS, "option"}:
                 continue
             resolved: dict[str, tuple[str, str]] = {}
             score = 100.0
@@ -341,8 +339,10 @@ class HassilRecognizer:
             for slot, entity in unmatched.items():
                 assert isinstance(entity, UnmatchedTextEntity)
                 heard = entity.text.strip()
-                match = self._fuzzy(slot, heard)
-                if match is None:
+                match = None if slot == "option" else self._fuzzy(slot, heard)
+                if slot == "option":  # an option no device has: said, refused
+                    resolved[slot] = (heard, "")
+                elif match is None:
                     score = 0.0
                     resolved[slot] = (heard, "")
                 else:
@@ -352,6 +352,8 @@ class HassilRecognizer:
             found = resolved.get("name", ("", str(named.value) if named else ""))[1]
             if not self._fits(result, found):
                 continue  # "start up the kettle": a vacuum's sentence, no vacuum
+            if "option" in resolved and not _only_option(self._domain(found), clean):
+                continue  # "set the fan to half speed": maybe not a preset
             rank = (score, result.text_chunks_matched)
             if best is None or rank > best[:2]:
                 best = (*rank, self._to_intent(result, clean, resolved, score / 100))
@@ -368,6 +370,10 @@ class HassilRecognizer:
             e.entity_id == entity_id and str(e.domain) in kinds
             for e in self._vocab.entities
         )
+
+    def _domain(self, entity_id: str) -> str:
+        found = (e for e in self._vocab.entities if e.entity_id == entity_id)
+        return str(next(found).domain) if entity_id else ""
 
     def _fuzzy(self, slot: str, heard: str) -> tuple[str, float] | None:
         table = (self._vocab.names if slot == "name" else self._vocab.areas) or {}
@@ -472,12 +478,18 @@ class HassilRecognizer:
         if "area" in fuzzy:
             heard, area = fuzzy["area"]
             slots["area"] = area or heard
+        if "option" in fuzzy:
+            slots["option"] = fuzzy["option"][0]
         if "area" in slots and "name" not in slots:
             entity_ids = self._in_area(slots["area"], slots.get("domain"))
         elif "name" not in slots and "domain" in slots:
             # "set the heating to 20", "turn off all the lights", "start the vacuum"
             entity_ids = self._in_area(None, slots["domain"])
-        spans = tuple((slot, said) for slot, (said, _) in sorted(fuzzy.items()))
+        spans = tuple(
+            (slot, said)
+            for slot, (said, _) in sorted(fuzzy.items())
+            if slot != "option"
+        )
         return Intent(
             result.intent.name, slots, clean, entity_ids, confidence, heard=spans
         )
@@ -499,6 +511,13 @@ class HassilRecognizer:
 _CLASSES = {"window": ("window",), "door": ("door", "garage_door", "garage")}
 """Kinds said in the domain's place, as the device classes they are ("is any
 window open": window sensors and window covers)."""
+
+
+def _prompt(entity: Entity) -> str:
+    """The entity's line in Whisper's prompt: its name, and its first option."""
+    options = DOMAINS[entity.domain].options(entity)
+    first = _spoken(options[0]) if options else ""
+    return _PROMPT_PHRASES[entity.domain].format(name=entity.name, option=first)
 
 
 def _loosened(data: dict[str, Any]) -> dict[str, Any]:
@@ -523,6 +542,19 @@ def _no_name(text: str) -> bool:
     """Words in a name's place that cannot be one: "here", or a whole clause."""
     words = text.strip().removeprefix("the ").split()
     return words in (["here"], ["there"]) or len(words) > _NAME_WORDS
+
+
+_OPTIONS_ONLY = ("select", "vacuum", "humidifier", "water_heater")
+"""Domains whose "set the … to X" can only be an option: an unknown X is refused
+with the options named (a fan's "half speed" or a thermostat's "cosy" may be
+meant otherwise, unless a mode or preset is said)."""
+
+
+def _only_option(domain: str, clean: str) -> bool:
+    said = clean.split()
+    return domain in _OPTIONS_ONLY or (
+        domain == "fan" and ("mode" in said or "preset" in said)
+    )
 
 
 _NAME_WORDS = 4
