@@ -121,6 +121,10 @@ def test_answers_count_list_and_say_what_is_not_known() -> None:
         "One light is on: the desk lamp. I don't know about the porch light."
     )
     assert answer("any", [Seen(b, False)], "on", lights, " in the hall") == (
+        "No, the hall light is off."  # the one light there
+    )
+    two = [Seen(b, False), Seen(_entity("Hall Lamp"), False)]
+    assert answer("any", two, "on", lights, " in the hall") == (
         "No, no lights are on in the hall."
     )
     assert answer("any", [Seen(b, False), Seen(c, None)], "on", lights, "") == (

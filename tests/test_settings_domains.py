@@ -157,6 +157,10 @@ def test_spoken_settings_reach_a_separate_subscriber(tmp_path: Path) -> None:
                 "set the ceiling fan to breeze mode",
                 "start the ceiling fan oscillating",
                 "reverse the ceiling fan",
+                "turn off the bedroom humidifier",
+                "turn off the water heater",
+                "stop the ceiling fan oscillating",
+                "set the ceiling fan direction to forward",
             )  # fmt: skip
             assert proc.returncode == 0, proc.stderr
             commands = [
@@ -169,6 +173,10 @@ def test_spoken_settings_reach_a_separate_subscriber(tmp_path: Path) -> None:
                 ("s/fan/preset/set", "breeze"),
                 ("s/fan/osc/set", "oscillate_on"),
                 ("s/fan/dir/set", "reverse"),  # it ran forward
+                ("s/humidifier/set", "OFF"),
+                ("s/heater/power/set", "OFF"),
+                ("s/fan/osc/set", "oscillate_off"),
+                ("s/fan/dir/set", "forward"),
             ]
             subscriber.wait_for(len(commands) + 1, timeout=10)  # and the state
             got = [m for m in subscriber.settle(0.5) if m[0].endswith("/set")]
