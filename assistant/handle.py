@@ -297,7 +297,13 @@ class IntentHandler:
                     raise CapabilityError(
                         "offline", f"{upper_first(spoken_name(entity))} is offline."
                     )
-                commands.extend(build_commands(entity, op, value))
+                sent = build_commands(entity, op, value)
+                if op in DOMAINS[entity.domain].on_first and (
+                    self._registry.state(entity.entity_id).state == "off"
+                ):  # as HA's humidifier intents: on first, then the setting
+                    sent = build_commands(entity, Operation.TURN_ON) + sent
+                    actions.append((entity.entity_id, Operation.TURN_ON, None))
+                commands.extend(sent)
             except CapabilityError as err:
                 first_error = first_error or err
                 continue

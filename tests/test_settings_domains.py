@@ -141,7 +141,8 @@ def test_states_as_home_assistant_reads_them_and_says_them() -> None:
 @pytest.mark.model
 def test_spoken_settings_reach_a_separate_subscriber(tmp_path: Path) -> None:
     retained = {topic: json.dumps(config) for topic, config in DISCOVERY.items()}
-    with own_broker(tmp_path, {**retained, "s/fan/dir": "forward"}) as (port, _):
+    states = {"s/fan/dir": "forward", "s/humidifier/state": "OFF"}
+    with own_broker(tmp_path, {**retained, **states}) as (port, _):
         subscriber = Subscriber(port, ["s/#"])
         mqtt = f'[mqtt]\nport = {port}\nclient_id = "settings"\n'
         config = write_config(tmp_path, mqtt)
@@ -164,7 +165,11 @@ def test_spoken_settings_reach_a_separate_subscriber(tmp_path: Path) -> None:
             )  # fmt: skip
             assert proc.returncode == 0, proc.stderr
             commands = [
+                # off: turned on first, as HA's HassHumidifierSetpoint and
+                # HassHumidifierMode do (components/humidifier/intent.py)
+                ("s/humidifier/set", "ON"),
                 ("s/humidifier/target/set", "45"),
+                ("s/humidifier/set", "ON"),  # no state came back: still off
                 ("s/humidifier/mode/set", "boost"),
                 ("s/heater/temp/set", "55.0"),
                 ("s/heater/mode/set", '{"mode": "heat_pump"}'),
@@ -178,7 +183,7 @@ def test_spoken_settings_reach_a_separate_subscriber(tmp_path: Path) -> None:
                 ("s/fan/osc/set", "oscillate_off"),
                 ("s/fan/dir/set", "forward"),
             ]
-            subscriber.wait_for(len(commands) + 1, timeout=10)  # and the state
+            subscriber.wait_for(len(commands) + 2, timeout=10)  # and the states
             got = [m for m in subscriber.settle(0.5) if m[0].endswith("/set")]
             assert got == commands, proc.stdout
             assert "Setting the speaker volume to 20 percent." in proc.stdout

@@ -78,6 +78,9 @@ class DomainSpec:
     options: Callable[[Entity], tuple[str, ...]] = lambda entity: ()
     """The modes, presets, speeds or options the entity can be set to ("eco"),
     as configured: the words a sentence may choose from."""
+    on_first: tuple[Operation, ...] = ()
+    """Operations that turn a device known to be off on first (HA's humidifier
+    intents: ``humidifier/intent.py``)."""
     everything: bool = False
     """Switched with "turn off everything in the bedroom"."""
     aliases: Mapping[Operation, Operation] = field(default_factory=dict)

@@ -142,6 +142,7 @@ SPEC = DomainSpec(
     record=("set the {name} to 45 percent", "turn off the {name}"),
     samples={Operation.SET_HUMIDITY: 50, Operation.SET_MODE: "auto"},
     options=_modes,
+    on_first=(Operation.SET_HUMIDITY, Operation.SET_MODE),
     aliases={Operation.SET_BRIGHTNESS: Operation.SET_HUMIDITY},
     everything=True,
 )
