@@ -72,6 +72,8 @@ _ARM = {
     "night": Operation.ARM_NIGHT,
     "vacation": Operation.ARM_VACATION,
 }
+_CODED = {*_ARM.values(), Operation.DISARM}
+"""Operations done with the alarm code (``[homeassistant] alarm_code_env``)."""
 
 
 _SETTINGS: dict[str, tuple[str, Operation, Domain, Callable[[Any], str]]] = {
@@ -206,14 +208,13 @@ class IntentHandler:
                             None,
                         ),
                     )
-                value = self._code if op is Operation.DISARM else None
-                return self._act(intent, verb, lambda e: (op, value))
+                return self._act(intent, verb, lambda e: (op, None))
             if name == "HassAlarmArm":
                 mode = str(intent.slots.get("alarm_mode", "away"))
                 return self._act(
                     intent,
                     "Arming",
-                    lambda e: (_ARM[mode], self._code),
+                    lambda e: (_ARM[mode], None),
                     suffix=f" in {mode} mode",
                 )
             if name == "HassLightSet":
@@ -291,7 +292,9 @@ class IntentHandler:
         own: set[str | None] = set()
         for entity in targets:
             asked, value = op_for(entity)
-            op = resolve(entity, asked)
+            op = resolve(entity, asked)  # "turn off" an alarm: disarm it
+            if op in _CODED:
+                value = self._code
             try:
                 if not self._registry.is_available(entity.entity_id):
                     raise CapabilityError(

@@ -230,3 +230,23 @@ def test_a_vacuums_words_are_for_vacuums(said: str, intent: str | None) -> None:
     recognizer.update_devices([kettle, *discovered(DISCOVERY).values()])
     found = recognizer.recognize(said)
     assert (found.name if found and found.confidence > 0 else None) == intent
+
+
+def test_turning_an_alarm_off_disarms_it_with_the_code_after_asking() -> None:
+    from assistant.handle import IntentHandler
+    from assistant.home.domains import default_confirm
+    from assistant.intent.rules import HassilRecognizer
+
+    registry = DeviceRegistry()
+    for entity in discovered(DISCOVERY).values():
+        registry.upsert(entity)
+    recognizer = HassilRecognizer()
+    recognizer.update_devices(registry.entities())
+    handler = IntentHandler(registry, confirm=default_confirm(), alarm_code=CODE)
+    response = handler.handle(recognizer.recognize("turn off the house alarm"))
+    assert response.confirm == "Are you sure you want to disarm the house alarm?"
+    assert [(c.topic, c.payload) for c in response.commands] == [
+        ("home/alarm/set", '{"action": "DISARM", "code": "' + CODE + '"}')
+    ]
+    assert CODE not in f"{response.speech} {response.confirm} {response.commands!r}"
+    assert CODE not in repr(response.actions)
