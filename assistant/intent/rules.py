@@ -339,10 +339,11 @@ class HassilRecognizer:
             for slot, entity in unmatched.items():
                 assert isinstance(entity, UnmatchedTextEntity)
                 heard = entity.text.strip()
-                match = None if slot == "option" else self._fuzzy(slot, heard)
-                if slot == "option":  # an option no device has: said, refused
+                if slot == "option":  # an option no device has: kept, refused
                     resolved[slot] = (heard, "")
-                elif match is None:
+                    continue
+                match = self._fuzzy(slot, heard)
+                if match is None:
                     score = 0.0
                     resolved[slot] = (heard, "")
                 else:
@@ -366,14 +367,11 @@ class HassilRecognizer:
         if not wanted or not entity_id:
             return True
         kinds = [wanted] if isinstance(wanted, str) else list(wanted)
-        return any(
-            e.entity_id == entity_id and str(e.domain) in kinds
-            for e in self._vocab.entities
-        )
+        return self._domain(entity_id) in kinds
 
     def _domain(self, entity_id: str) -> str:
-        found = (e for e in self._vocab.entities if e.entity_id == entity_id)
-        return str(next(found).domain) if entity_id else ""
+        found = (e.domain for e in self._vocab.entities if e.entity_id == entity_id)
+        return str(next(found, ""))
 
     def _fuzzy(self, slot: str, heard: str) -> tuple[str, float] | None:
         table = (self._vocab.names if slot == "name" else self._vocab.areas) or {}
