@@ -387,7 +387,7 @@ def skill_problems(
     skills: tuple[SkillConfig, ...], lists: dict[str, SlotList]
 ) -> list[tuple[str, str]]:
     """(TOML path, message) of every mistake across the skills."""
-    from .intent.rules import builtin_slot_names
+    from .intent.sentence_data import builtin_slot_names
     from .skill_check import shadowed, unknown_rules
 
     known = builtin_slot_names() | set(lists)

@@ -21,7 +21,7 @@ _SAMPLE_DEVICE = Entity(
 
 def unknown_rules(skills: Sequence[SkillConfig]) -> list[tuple[str, str]]:
     """(path, message) for each ``<rule>`` that the built-in sentences lack."""
-    from .intent.rules import load_builtin_sentences
+    from .intent.sentence_data import load_builtin_sentences
 
     known = set(load_builtin_sentences().get("expansion_rules", {}))
     problems = []
@@ -46,7 +46,8 @@ def shadowed(
     from hassil import Intents
     from hassil.sample import sample_intents
 
-    from .intent.rules import HassilRecognizer, load_builtin_sentences
+    from .intent.rules import HassilRecognizer
+    from .intent.sentence_data import load_builtin_sentences
     from .skills import PREFIX, skill_sentences
 
     base = load_builtin_sentences()

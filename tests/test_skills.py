@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from assistant.intent.rules import load_builtin_sentences
+from assistant.intent.sentence_data import load_builtin_sentences
 
 from .conftest import Subscriber, run_cli
 from .live import ROOT, write_config

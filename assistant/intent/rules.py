@@ -18,22 +18,23 @@ from ..home.domains import DOMAINS
 from ..home.model import Entity
 from ..skill_config import SlotList
 from . import Intent, normalize
+from .sentence_data import (
+    FUZZY_SLOTS,
+    NUMBER_MARK,
+    examples,
+    load_builtin_sentences,
+    loosened,
+    phrases,
+)
 from .similarity import most_like, name_similarity
 from .things import KIND_WORDS, Things
 from .wording import content_words
 
 _LOGGER = logging.getLogger(__name__)
 
-BUILTIN_SENTENCES = Path(__file__).resolve().parent.parent / "sentences" / "en.yaml"
 _PROMPT_PHRASES = {domain: spec.prompt for domain, spec in DOMAINS.items()}
-_FUZZY_SLOTS = ("name", "area")
-_HOME_LISTS = (*_FUZZY_SLOTS, "option")
-"""Lists filled from the home: names, rooms and the options devices offer."""
 _PHRASE_SCORE = 85
 """How close (0-100) a sentence must be to a skill's phrasing to count as it."""
-_PHRASES_PER_SKILL = 300
-_PROMPT_SKILLS = 4
-"""Skill sentences shown to Whisper (more crowd out the device names)."""
 _NUMBER_SLOTS = ("brightness", "temperature", "position", "humidity")
 _MAX_DROPPED = 3
 NEGATION = frozenset({"don't", "dont", "do", "not", "never", "no", "stop", "without"})
@@ -47,88 +48,7 @@ _LEAD_BONUS = 10.0
 _MORE_WORDS_SCORE = 85.0
 """At most this sure of a name heard with a word more than it has: the word may
 say something the name does not (a colour, a place)."""
-_NUMBER_MARK = "9"
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
-
-
-def load_builtin_sentences() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(BUILTIN_SENTENCES.read_text("utf-8"))
-    return data
-
-
-def _examples(data: dict[str, Any], names: Iterable[str]) -> list[str]:
-    """One sample sentence per skill, for the Whisper prompt ("Play some jazz.",
-    "Set a pasta timer for 5 minutes."): numbers and the ``examples`` of any-text
-    lists fill their places; the sentence showing most of them wins."""
-    from hassil.sample import sample_intents
-
-    fill: dict[str, str] = {}
-    for list_name, spec in data["lists"].items():
-        if "range" in spec:
-            low, high = spec["range"]["from"], spec["range"]["to"]
-            fill[list_name] = str(min(max(low, 5), high))
-        elif spec.get("examples"):
-            fill[list_name] = str(spec["examples"][0])
-    wildcard = {"wildcard": True}  # device names: no sample sentence
-    data = {**data, "lists": {**dict.fromkeys(_HOME_LISTS, wildcard), **data["lists"]}}
-    intents = Intents.from_dict(data)
-    ranges = {k for k, spec in data["lists"].items() if "range" in spec}
-    seen: dict[str, tuple[int, int, int, str]] = {}
-    try:
-        for name, sentence in sample_intents(
-            intents,
-            intent_names=set(names),
-            max_sentences_per_intent=400,
-            expand_ranges=False,
-            exclude_sentences_with_wildcards=False,
-            language="en",
-        ):
-            slots = re.findall(r"\{(\w+)\}", sentence)
-            words = sum(s in fill and s not in ranges for s in slots)
-            text = re.sub(r"\{(\w+)\}", lambda m: fill.get(m[1], m[0]), sentence)
-            text = " ".join(text.split()).capitalize() + "."
-            rank = (-words, len(slots) - words, len(text), text)
-            if "{" not in text and rank < seen.get(name, (1, 0, 0, "")):
-                seen[name] = rank
-    except Exception as err:  # a sample is a nicety: never fail the start for it
-        _LOGGER.warning("No sample sentences for the skills: %s", err)
-    # a few, those with list words first: they need the spelling help most
-    best = sorted(seen.values(), key=lambda rank: rank[0] == 0)
-    return [rank[3] for rank in best[:_PROMPT_SKILLS]]
-
-
-def builtin_slot_names() -> set[str]:
-    """The ``{slot}`` names sentences can use without declaring a list."""
-    return {*load_builtin_sentences().get("lists", {}), *_HOME_LISTS}
-
-
-def _phrases(data: dict[str, Any], names: Iterable[str]) -> list[str]:
-    """The skills' sentences without any-text slots, spelled out; each number
-    slot is written as ``_NUMBER_MARK``."""
-    from hassil.sample import sample_intents
-
-    if not names:
-        return []
-    wildcard = {"wildcard": True}
-    data = {**data, "lists": {**dict.fromkeys(_HOME_LISTS, wildcard), **data["lists"]}}
-    try:
-        samples = sample_intents(
-            Intents.from_dict(data),
-            intent_names=set(names),
-            max_sentences_per_intent=_PHRASES_PER_SKILL,
-            expand_ranges=False,
-            language="en",
-        )
-        ranges = {k for k, spec in data["lists"].items() if "range" in spec}
-        phrases: dict[str, None] = {}
-        for _, text in samples:
-            slots = set(re.findall(r"\{(\w+)\}", text))
-            if slots <= ranges:  # numbers stand in for their placeholder
-                phrases[normalize(re.sub(r"\{\w+\}", _NUMBER_MARK, text))] = None
-        return list(phrases)
-    except Exception as err:  # a nicety: never fail the start for it
-        _LOGGER.warning("No phrases for the skills: %s", err)
-        return []
 
 
 @dataclass(frozen=True)
@@ -204,10 +124,10 @@ class HassilRecognizer:
         data["intents"] = {**data.get("intents", {}), **extra.get("intents", {})}
         data["lists"] = {**data.get("lists", {}), **extra.get("lists", {})}
         intents = Intents.from_dict(data)
-        examples = _examples(data, extra.get("intents", {})) if extra else []
-        self._intents, self._skill_examples = intents, examples
-        self._loose = Intents.from_dict(_loosened(data))
-        self._skill_phrases = _phrases(data, extra.get("intents", {}))
+        samples = examples(data, extra.get("intents", {})) if extra else []
+        self._intents, self._skill_examples = intents, samples
+        self._loose = Intents.from_dict(loosened(data))
+        self._skill_phrases = phrases(data, extra.get("intents", {}))
         self._device_lists = dict(device_lists or {})
         self._slot_lists = self._vocab.slot_lists(self._device_lists)
 
@@ -295,18 +215,18 @@ class HassilRecognizer:
         """A skill sentence with a word misheard ("place some jazz", "start at 10
         minute timer"): the closest of its phrasings, numbers kept, if close."""
         numbers = _NUMBER.findall(clean)
-        masked = _NUMBER.sub(_NUMBER_MARK, clean)
+        masked = _NUMBER.sub(NUMBER_MARK, clean)
         found = process.extractOne(
             masked, self._skill_phrases, scorer=fuzz.ratio, score_cutoff=_PHRASE_SCORE
         )
         if found is None:
             return None
         text = found[0]
-        if text.split().count(_NUMBER_MARK) != len(numbers):
+        if text.split().count(NUMBER_MARK) != len(numbers):
             return None
         words = text.split()
         filled = iter(numbers)
-        text = " ".join(next(filled) if w == _NUMBER_MARK else w for w in words)
+        text = " ".join(next(filled) if w == NUMBER_MARK else w for w in words)
         result = recognize_best(text, self._intents, slot_lists=self._slot_lists)
         if result is None:
             return None
@@ -327,7 +247,7 @@ class HassilRecognizer:
             unmatched = result.unmatched_entities
             if any(isinstance(u, UnmatchedRangeEntity) for u in unmatched.values()):
                 continue
-            if not unmatched.keys() <= {*_FUZZY_SLOTS, "option"}:
+            if not unmatched.keys() <= {*FUZZY_SLOTS, "option"}:
                 continue
             resolved: dict[str, tuple[str, str]] = {}
             score = 100.0
@@ -516,24 +436,6 @@ def _prompt(entity: Entity) -> str:
     options = DOMAINS[entity.domain].options(entity)
     first = _spoken(options[0]) if options else ""
     return _PROMPT_PHRASES[entity.domain].format(name=entity.name, option=first)
-
-
-def _loosened(data: dict[str, Any]) -> dict[str, Any]:
-    """The sentences with a domain ``requires_context`` kept as metadata instead:
-    a name not yet matched (the fuzzy pass) has no domain to check; ``_fits``
-    checks the device the name is matched to."""
-    intents = {}
-    for name, intent in data.get("intents", {}).items():
-        blocks = []
-        for block in intent.get("data", []):
-            needs = block.get("requires_context") or {}
-            if "domain" in needs:
-                rest = {k: v for k, v in needs.items() if k != "domain"}
-                block = {**block, "requires_context": rest}
-                block["metadata"] = {**block.get("metadata", {}), **needs}
-            blocks.append(block)
-        intents[name] = {**intent, "data": blocks}
-    return {**data, "intents": intents}
 
 
 def _no_name(text: str) -> bool:

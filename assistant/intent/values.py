@@ -15,7 +15,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from . import Intent, resolved
-from .rules import NEGATION, load_builtin_sentences
+from .rules import NEGATION
+from .sentence_data import load_builtin_sentences
 
 if TYPE_CHECKING:
     from .rules import HassilRecognizer
