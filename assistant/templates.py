@@ -173,9 +173,10 @@ def validate_template(source: str) -> str | None:
 def render_template(source: str, variables: Mapping[str, Any]) -> str:
     """Render an HA template (cached by source); raises on any failure, and when
     it goes over its budget (loop steps, time, output size)."""
+    template = _template(source)  # the budget is for running it, not compiling
     token = _BUDGET.set([0.0, time.monotonic() + MAX_SECONDS])
     try:
-        text = str(_template(source).render(variables)).strip()
+        text = str(template.render(variables)).strip()
     finally:
         _BUDGET.reset(token)
     if len(text) > MAX_OUTPUT:

@@ -211,7 +211,7 @@ def test_malformed_discovery_is_skipped_and_the_rest_works(
         "homeassistant/switch/no_command/config": json.dumps(
             {"name": "Kettle", "stat_t": "k/s"}
         ),
-        "homeassistant/vacuum/robot/config": json.dumps(
+        "homeassistant/camera/robot/config": json.dumps(
             {"name": "Robot", "cmd_t": "r/set"}
         ),
     }
