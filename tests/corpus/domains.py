@@ -22,7 +22,7 @@ from . import ha
 from . import ha_domains as hd
 from .domain_ops import Op, by, device_ops, ops
 from .ha import Device, Home, Message
-from .lists import NOISES, SPEEDS, VOICES, normalize, pick, spoken, weighted_cycle
+from .lists import labelled, normalize, pick
 from .sentences import FILLERS, Item, answer, command, refuse
 from .state import read
 
@@ -234,20 +234,7 @@ def build(split: str, seed: int, taken: set[str]) -> list[dict[str, Any]]:
     missing = keys - {item.key for item in chosen}
     if missing:
         raise ValueError(f"{split}: no sentence left for {sorted(missing)}")
-    rng.shuffle(chosen)
-    voices = weighted_cycle(VOICES[split], len(chosen), rng)
-    speeds = weighted_cycle(SPEEDS, len(chosen), rng)
-    noises = weighted_cycle(NOISES, len(chosen), rng)
-    rows = []
-    for index, item in enumerate(chosen):
-        ident = f"{split}-domains-{index:04d}"
-        rows.append({
-            "id": ident, "file": f"{ident}.wav", "home": item.home,
-            "category": item.category, "text": spoken(item, rng),
-            "voice": voices[index], "speed": speeds[index], "noise": noises[index],
-            "expect": item.expect,
-        })  # fmt: skip
-    return rows
+    return labelled(chosen, split, f"{split}-domains", rng)
 
 
 def build_all(seed: int) -> dict[str, list[dict[str, Any]]]:

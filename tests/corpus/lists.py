@@ -125,13 +125,21 @@ def build(split: str, seed: int, taken: set[str]) -> list[dict[str, Any]]:
         item for category in CATEGORIES
         for item in pick(found[category], QUOTAS[category], rng, taken)
     ]  # fmt: skip
+    return labelled(chosen, split, split, rng)
+
+
+def labelled(
+    chosen: list[Item], split: str, prefix: str, rng: random.Random
+) -> list[dict[str, Any]]:
+    """The rows of ``chosen``, shuffled: each with an id (``<prefix>-0042``), the
+    split's voices, and speeds and noises, spread by weight."""
     rng.shuffle(chosen)
     voices = weighted_cycle(VOICES[split], len(chosen), rng)
     speeds = weighted_cycle(SPEEDS, len(chosen), rng)
     noises = weighted_cycle(NOISES, len(chosen), rng)
     rows = []
     for index, item in enumerate(chosen):
-        ident = f"{split}-{index:04d}"
+        ident = f"{prefix}-{index:04d}"
         rows.append({
             "id": ident, "file": f"{ident}.wav", "home": item.home,
             "category": item.category, "text": spoken(item, rng),
