@@ -17,7 +17,8 @@ from .errors import AssistantError, ConfigError, MqttError
 from .events import EventCallback, PipelineEvent
 from .ha_device import AssistantLink
 from .handle import IntentHandler
-from .home.model import Entity
+from .home.alarm_control_panel import needs_code
+from .home.model import Domain, Entity
 from .home.registry import DeviceRegistry
 from .identity import ServiceIdentity, one_shot_client_id
 from .intent.acoustic import AcousticLimits
@@ -36,7 +37,7 @@ from .timers import Timers
 if TYPE_CHECKING:
     from .frontend import FrontEnd
     from .llm.understand import LlmUnderstanding
-    from .stt import FasterWhisperTranscriber
+    from .stt import FasterWhisperTranscriber, Transcriber
     from .vad import Endpointer
     from .wake import WakeDetector
 
@@ -148,8 +149,12 @@ async def build_assistant(
     )
     llm = llm_from_config(cfg, store, registry)
 
+    uncoded: set[str] = set()  # alarm panels already warned about
+
     def devices_changed() -> None:
         entities = registry.entities()
+        if not cfg.homeassistant.alarm_code:
+            warn_code_missing(entities, cfg.homeassistant.alarm_code_env, uncoded)
         recognizer.update_devices(entities)
         cascade.update_devices()
         if llm is not None:
@@ -165,10 +170,11 @@ async def build_assistant(
     wake: WakeDetector | None = None
     endpointer: Endpointer | None = None
     stt: FasterWhisperTranscriber | None = None
+    hearer: Transcriber | None = None  # stt, or stt with a second model beside it
     front: FrontEnd | None = None
     if audio:
         from .frontend import front_end
-        from .stt import FasterWhisperTranscriber
+        from .stt import FasterWhisperTranscriber, SecondOpinion
         from .vad import Endpointer, SileroSpeechProbability, SpeechSegmenter
         from .wake import wake_detector, wake_phrase
 
@@ -186,6 +192,7 @@ async def build_assistant(
                 cfg.wake.check_lag,
                 cfg.wake.sentence_lag,
             )
+        hearer = await asyncio.to_thread(SecondOpinion.beside, stt, cfg.stt, store)
         segmenter = SpeechSegmenter(
             silence_seconds=cfg.vad.silence_seconds,
             start_timeout_seconds=cfg.vad.start_timeout_seconds,
@@ -259,7 +266,7 @@ async def build_assistant(
     pipeline = Pipeline(
         wake=wake,
         endpointer=endpointer,
-        stt=stt,
+        stt=hearer,
         recognizer=recognizer,
         handler=handler,
         publisher=mqtt,
@@ -276,6 +283,27 @@ async def build_assistant(
     return Assistant(
         cfg, pipeline, mqtt, registry, recognizer, link, timers, llm, identity
     )
+
+
+def warn_code_missing(entities: list[Entity], env: str, warned: set[str]) -> None:
+    """Once per alarm panel that needs a code: none is set up, so arming or
+    disarming it by voice is refused (it says so)."""
+    for entity in entities:
+        if (
+            entity.domain is not Domain.ALARM_CONTROL_PANEL
+            or entity.entity_id in warned
+        ):
+            continue
+        verbs = [
+            v for v in ("arm", "disarm") if needs_code(entity, disarm=v == "disarm")
+        ]
+        if verbs:
+            warned.add(entity.entity_id)
+            _LOGGER.warning(
+                "%s needs a code to %s, and the environment variable %s "
+                "([homeassistant] alarm_code_env) is not set: asked to, it will "
+                "say so and do nothing", entity.entity_id, " or ".join(verbs), env,
+            )  # fmt: skip
 
 
 def thresholds(cfg: Config) -> Thresholds:

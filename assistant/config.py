@@ -157,6 +157,12 @@ class SttConfig(_Section):
     alternatives: int = Field(4, ge=0, le=8)
     """When the sentence rules cannot read the transcript, decode this many other
     transcripts of the same audio (beam search) and take one the rules can read."""
+    second_model: str = "whisper-base"
+    """A second Whisper model (manifest name or folder), run only when the first
+    one's hearing leads to no action without a question: its own transcript, read
+    exactly by the sentence rules with its numbers the same, is decided on its own
+    hearing; a question about the same command as both read becomes the action.
+    "" is off."""
 
 
 class IntentConfig(_Section):

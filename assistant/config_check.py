@@ -41,6 +41,8 @@ def model_problems(cfg: Config, path: Path) -> list[str]:
     if not cfg.wake.model.endswith(".tflite"):
         named.append(("wake.model", ""))  # a name inside the wake word models
     named.append(("stt.model", cfg.stt.model))
+    if cfg.stt.second_model:
+        named.append(("stt.second_model", cfg.stt.second_model))
     named.append(("tts.voice", cfg.tts.voice))
     if cfg.llm.enabled:
         named.append(("llm.model", cfg.llm.model))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from functools import partial
+from dataclasses import replace
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -316,6 +317,45 @@ class FasterWhisperTranscriber:
             if key and chunk:
                 found.append((key, float(np.mean(chunk))))
         return tuple(found)
+
+
+class SecondOpinion:
+    """A transcriber with a second Whisper model beside it. Each hearing carries
+    the second model's hearing of the same audio (``Hearing.second``), decoded only
+    when the cascade asks for it: when the first model's reading would be asked
+    back, the same command read by both is carried out instead."""
+
+    def __init__(self, first: Transcriber, second: Transcriber) -> None:
+        self.first, self.second = first, second
+
+    @classmethod
+    def beside(
+        cls, first: Transcriber, cfg: SttConfig, store: ModelStore
+    ) -> Transcriber:
+        """``first`` with ``cfg.second_model`` beside it, or alone without one."""
+        if not cfg.second_model:
+            return first
+        only = {"model": cfg.second_model, "alternatives": 0}
+        second = FasterWhisperTranscriber.from_config(
+            cfg.model_copy(update=only), store
+        )
+        return cls(first, second)
+
+    def transcribe(self, audio: bytes, prompt: str | None = None) -> str:
+        return self.first.transcribe(audio, prompt)
+
+    def hear(
+        self, audio: bytes, prompt: str | None = None, *, lead: str = ""
+    ) -> Hearing:
+        heard = self.first.hear(audio, prompt, lead=lead)
+        return replace(heard, second=cache(partial(self._other, audio, prompt, lead)))
+
+    def _other(self, audio: bytes, prompt: str | None, lead: str) -> Hearing | None:
+        try:
+            return self.second.hear(audio, prompt, lead=lead)
+        except SttError as err:  # the first model's hearing stands alone
+            _LOGGER.warning("The second speech model failed: %s", err)
+            return None
 
 
 def _spellings(tokenizer: Any, count: int) -> list[np.ndarray]:

@@ -211,6 +211,32 @@ def test_spoken_commands_reach_a_separate_subscriber_and_the_code_stays_hidden(
             everything.close()
 
 
+@pytest.mark.model
+def test_a_panel_needing_a_code_nobody_set_up_is_named_once_and_never_moves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    retained = {topic: json.dumps(config) for topic, config in DISCOVERY.items()}
+    monkeypatch.delenv("ASSISTANT_ALARM_CODE", raising=False)
+    with own_broker(tmp_path, retained) as (port, _):
+        panels = Subscriber(port, ["home/alarm/set", "home/shed/alarm/set"])
+        config = write_config(tmp_path, f'[mqtt]\nport = {port}\nclient_id = "nc"\n')
+        try:
+            proc = run_cli(
+                "text", "--config", str(config),
+                "arm the house alarm", "arm the shed alarm",
+            )  # fmt: skip
+            assert proc.returncode == 0, proc.stderr
+            sent = panels.settle(1.0)
+        finally:
+            panels.close()
+    assert sent == [("home/shed/alarm/set", "AWAY")]  # it needs no code
+    assert "I need a code to arm the house alarm, and none is set up." in proc.stdout
+    warnings = [line for line in proc.stderr.splitlines() if "needs a code" in line]
+    assert len(warnings) == 1, proc.stderr
+    assert "house_alarm needs a code to arm or disarm" in warnings[0]
+    assert "ASSISTANT_ALARM_CODE" in warnings[0]
+
+
 @pytest.mark.parametrize(
     ("said", "intent"),
     [("start the kettle", None), ("start up the kettle", None),

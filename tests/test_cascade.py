@@ -477,3 +477,131 @@ def test_an_action_word_not_heard_first_acts_only_when_the_audio_says_it(
     assert decision.path == "alternative"
     assert [c.payload for c in decision.response.commands] == ["CLOSE"]
     assert decision.asking is not acts
+
+
+def _with_second(first: Hearing, second: str, probs: float = 0.9) -> Hearing:
+    """``first`` with a second model that heard ``second``, each word at ``probs``."""
+    words = tuple((w.strip(".,").lower(), probs) for w in second.split())
+    heard: list[str] = []
+
+    def other() -> Hearing:
+        heard.append(second)
+        return Hearing(second, words)
+
+    return replace(first, second=other)
+
+
+def test_a_second_model_reading_the_asked_command_acts(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("turn off the kitchen light",
+                    (("turn", 0.9), ("off", 0.2), ("the", 0.9)))  # fmt: skip
+    decision = cascade.decide(
+        first.text, _with_second(first, "Turn off the kitchen light.")
+    )
+    assert not decision.asking and not cascade.asking
+    assert [c.payload for c in decision.response.commands] == ["OFF"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["Turn on the kitchen light.",  # the opposite action
+     "Turn off the desk lamp.",  # another device
+     "Turn the kitchen light off on.",  # both ways
+     "Turn the wet chin light off."],  # not read exactly
+)  # fmt: skip
+def test_a_second_model_that_disagrees_leaves_the_question(
+    tmp_path: Path, second: str
+) -> None:
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("turn off the kitchen light",
+                    (("turn", 0.9), ("off", 0.2), ("the", 0.9)))  # fmt: skip
+    decision = cascade.decide(first.text, _with_second(first, second))
+    assert (
+        decision.asking and decision.response.confirm == "Turn off the kitchen light?"
+    )
+    assert decision.response.commands  # waiting for the yes, not published
+
+
+def test_a_second_model_unsure_of_its_action_word_leaves_the_question(
+    tmp_path: Path,
+) -> None:
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("turn off the kitchen light",
+                    (("turn", 0.9), ("off", 0.2), ("the", 0.9)))  # fmt: skip
+    unsure = _with_second(first, "Turn off the kitchen light.", probs=0.1)
+    assert cascade.decide(first.text, unsure).asking
+
+
+def test_a_second_model_reads_what_the_first_could_not(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("The questions for the late past.")
+    decision = cascade.decide(
+        first.text, _with_second(first, "Turn on the porch light.")
+    )
+    assert decision.path == "second" and not decision.asking
+    assert [c.payload for c in decision.response.commands] == ["ON"]
+
+
+def test_a_second_model_never_changes_a_number(tmp_path: Path) -> None:
+    """The first model heard 2 degrees, refused as out of range; the second's 20
+    is not taken."""
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("Set the living room thermostat to 2 degrees.")
+    refused = cascade.decide(first.text, _with_second(
+        first, "Set the living room thermostat to 20 degrees."))  # fmt: skip
+    assert not refused.response.commands and not refused.asking
+    assert "2" in refused.response.speech
+
+
+def test_a_second_model_is_not_asked_when_the_first_acts(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("Turn on the kitchen light.")
+
+    def never() -> Hearing:
+        raise AssertionError("the second model was run")
+
+    decision = cascade.decide(first.text, replace(first, second=never))
+    assert decision.response.commands and not decision.asking
+
+
+def test_a_second_model_never_makes_a_question_a_command(tmp_path: Path) -> None:
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("Is the porch light in the desk?")
+    both = _with_second(first, "Turn on the porch light.")
+    assert not cascade.decide(first.text, both).response.commands
+
+
+def test_a_thing_the_home_lacks_is_not_overheard_into_a_device(tmp_path: Path) -> None:
+    """The first model heard a bathroom the home lacks; the second's "bedroom" (its
+    prompt holds the home's names) is asked about, never acted on."""
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("Turn on the bathroom light.")
+    decision = cascade.decide(
+        first.text, _with_second(first, "Turn on the porch light.")
+    )
+    assert decision.asking and decision.response.confirm == "Turn on the porch light?"
+    assert cascade.decide("no").response.commands == []
+
+
+def test_a_second_model_leaving_out_a_heard_word_does_not_settle_it(
+    tmp_path: Path,
+) -> None:
+    """ "Turn on the kitchen light orange" asked as "Turn on the kitchen light?"
+    (the reading leaves out a word): a second model that did not hear "orange"
+    is no reason to act."""
+    cascade, _ = _cascade(tmp_path)
+    first = _heard("Turn the wet chin light on orange.", "Turn the kitchen light on.")
+    both = _with_second(first, "Turn the kitchen light on.")
+    decision = cascade.decide(first.text, both)
+    assert decision.asking and decision.response.commands  # waiting for a yes
+
+
+def test_a_second_reading_leaving_out_a_heard_word_is_not_taken(
+    tmp_path: Path,
+) -> None:
+    cascade, _ = _cascade(tmp_path)
+    first = Hearing("Tarn the pooch lied purple.")
+    both = _with_second(first, "Turn on the porch light.")
+    decision = cascade.decide(first.text, both)
+    assert decision.path != "second"
+    assert decision.asking or not decision.response.commands  # nothing unasked

@@ -86,6 +86,7 @@ def test_an_empty_config_says_which_defaults_apply(tmp_path: Path) -> None:
     assert [line.split(": ")[1] for line in lines] == [
         "wake.model",
         "stt.model",
+        "stt.second_model",
         "tts.voice",
         "llm.model",
     ]

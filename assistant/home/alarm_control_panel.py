@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import CapabilityError
-from .base import DomainSpec, Handlers, command, match, refuse, render, unknown
+from .base import DomainSpec, Handlers, command, match, refuse, render, state_sentence
 from .base import unsupported as _unsupported
 from .model import Command, Domain, Entity, EntityState, Operation, Secret
-from .spoken import spoken_name, upper_first
+from .spoken import spoken_name
 
-__all__ = ["SPEC"]
+__all__ = ["SPEC", "needs_code"]
 
 _ACTIONS = {
     # operation: (payload key, default payload, supported_features entry)
@@ -59,15 +59,24 @@ def _build(entity: Entity, op: Operation, value: Any) -> list[Command]:
     return [Command(sent.topic, sent.payload, sent.retain, secret=code is not None)]
 
 
-def _check_code(entity: Entity, op: Operation, code: str | None) -> None:
+def needs_code(entity: Entity, *, disarm: bool) -> bool:
+    """Whether arming (or disarming) the panel takes a code: to arm unless
+    ``code_arm_required`` is false, to disarm when the panel has a ``code`` and
+    ``code_disarm_required`` is not false."""
     cfg = entity.config
+    required = "code_disarm_required" if disarm else "code_arm_required"
+    if cfg.get(required, True) is False:
+        return False
+    return not disarm or cfg.get("code") is not None
+
+
+def _check_code(entity: Entity, op: Operation, code: str | None) -> None:
     the = spoken_name(entity)
     disarm = op is Operation.DISARM
-    required = cfg.get("code_disarm_required" if disarm else "code_arm_required", True)
-    if required is False:
+    if not needs_code(entity, disarm=disarm):
         return
-    panel_code = cfg.get("code")
-    if code is None and (not disarm or panel_code is not None):
+    panel_code = entity.config.get("code")
+    if code is None:
         verb = "disarm" if disarm else "arm"
         msg = f"I need a code to {verb} {the}, and none is set up."
         raise CapabilityError("needs-code", msg)
@@ -108,10 +117,7 @@ _SPOKEN = {
 
 
 def _describe(entity: Entity, state: EntityState) -> str:
-    if state.state is None:
-        return unknown(entity)
-    said = _SPOKEN.get(state.state, state.state)
-    return upper_first(f"{spoken_name(entity)} is {said}.")
+    return state_sentence(entity, state, _SPOKEN)
 
 
 def _implied(entity: Entity, op: Operation, value: Any) -> list[Any]:

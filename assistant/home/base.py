@@ -315,6 +315,17 @@ def unknown(entity: Entity) -> str:
     return f"I don't know the state of {spoken_name(entity)} yet."
 
 
+def state_sentence(
+    entity: Entity, state: EntityState, spoken: Mapping[str, str], more: str = ""
+) -> str:
+    """ "The rover is on its way back to its base.": the state in the words of
+    ``spoken`` (else as reported), with ``more`` after it."""
+    if state.state is None:
+        return unknown(entity)
+    said = spoken.get(state.state, state.state)
+    return upper_first(f"{spoken_name(entity)} is {said}{more}.")
+
+
 def no_change(entity: Entity, op: Operation, value: Any) -> list[Change]:
     return []
 

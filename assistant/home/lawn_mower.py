@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import CapabilityError
-from .base import Change, DomainSpec, Handlers, command, match, render, unknown
+from .base import Change, DomainSpec, Handlers, command, match, render, state_sentence
 from .model import Command, Domain, Entity, EntityState, Operation
 from .spoken import spoken_name, upper_first
 
@@ -83,9 +83,7 @@ _SPOKEN = {
 
 
 def _describe(entity: Entity, state: EntityState) -> str:
-    if state.state is None:
-        return unknown(entity)
-    return f"{_the(entity)} is {_SPOKEN.get(state.state, state.state)}."
+    return state_sentence(entity, state, _SPOKEN)
 
 
 SPEC = DomainSpec(

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from ..errors import CapabilityError
-from .base import Change, DomainSpec, Handlers, choose, command, refuse, unknown
+from .base import Change, DomainSpec, Handlers, choose, command, refuse, state_sentence
 from .model import Command, Domain, Entity, EntityState, Operation
 from .spoken import spoken_name, upper_first
 
@@ -113,12 +113,8 @@ _SPOKEN = {
 
 
 def _describe(entity: Entity, state: EntityState) -> str:
-    if state.state is None:
-        return unknown(entity)
-    said = _SPOKEN.get(state.state, state.state)
-    if state.state == "cleaning" and state.mode:
-        said += f" at {state.mode} speed"
-    return f"{_the(entity)} is {said}."
+    more = f" at {state.mode} speed" if state.state == "cleaning" and state.mode else ""
+    return state_sentence(entity, state, _SPOKEN, more)
 
 
 SPEC = DomainSpec(

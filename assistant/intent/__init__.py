@@ -91,9 +91,17 @@ class Hearing:
     """How likely other transcripts are for the same audio (their total token
     log-probabilities, forced decoding over the encoder output already computed);
     None when the recognizer cannot tell."""
+    second: Callable[[], Hearing | None] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """Another model's hearing of the same audio (``[stt] second_model``), decoded
+    only when asked for; None when there is no second model."""
 
     def alternatives(self) -> tuple[Hearing, ...]:
         return self.more() if self.more is not None else ()
+
+    def second_opinion(self) -> Hearing | None:
+        return self.second() if self.second is not None else None
 
     def word_probability(self, word: str, before: bool = True) -> float | None:
         """The lowest probability of ``word`` where it was heard after the first

@@ -135,14 +135,12 @@ def faithful(
     question ("ask"); the action word only with ``action_heard``."""
     first, other = heard.split(), said.split()
     matcher = SequenceMatcher(a=first, b=other, autojunk=False)
-    dropped: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "replace" and _alike(first[i1:i2], other[j1:j2]) < _SOUNDS_LIKE:
             return "no"
-        if op == "delete":
-            dropped += [w for w in first[i1:i2] if len(w) > 3 and w not in _SLIGHT]
     if not publishes:
         return "act"  # an answer: nothing to undo
+    dropped = left_out(heard, said)
     words = set(first)
     if contradicts(words, reading, any_action=True):
         return "no"  # another action was heard: "off" read as "lock"
@@ -154,6 +152,21 @@ def faithful(
     if set(NUMBER.findall(said)) - set(NUMBER.findall(heard)):
         return "ask"
     return "act"
+
+
+def left_out(heard: str, said: str) -> list[str]:
+    """Words of ``heard`` (normalized) that ``said``, another transcript of the
+    same audio, leaves out, but for short and slight ones: "orange" of "turn on
+    the bathroom light orange" against "turn on the bathroom light"."""
+    first, other = heard.split(), said.split()
+    matcher = SequenceMatcher(a=first, b=other, autojunk=False)
+    return [
+        word
+        for op, i1, i2, _, _ in matcher.get_opcodes()
+        if op == "delete"
+        for word in first[i1:i2]
+        if len(word) > 3 and word not in _SLIGHT
+    ]
 
 
 def action_by_sound(

@@ -25,21 +25,17 @@ from ..dialogue import Choice, Session
 from ..handle import NOT_UNDERSTOOD, IntentHandler, Response
 from ..home.model import Command
 from . import Hearing, Intent, normalize, resolved
-from .acoustic import (
-    by_sound,
-    doubted_word,
-    opposite_by_sound,
-    plainly,
-    sound_disagrees,
-)
+from .acoustic import by_sound, doubted_word, opposite_by_sound, plainly
 from .alternatives import best_alternative, both_ways, opposite_heard
 from .clauses import CLAUSE_CONFIDENCE, one_command
 from .conversation import Answer, Conversation
 from .decision import Decision, Thresholds
 from .foreign import foreign_rival
+from .llm_reading import DIDNT_CATCH, llm_confidence, nothing_read, small_talk
 from .memory import Memory
 from .refusal import as_heard_thing, refuse_unknown
 from .rules import HassilRecognizer
+from .second import agrees, second_reading
 from .things import Things
 from .values import read_values
 from .wording import (
@@ -48,9 +44,6 @@ from .wording import (
     VERBLESS,
     as_question,
     as_request,
-    doubt,
-    echo,
-    imperative,
     kind_of,
     unfinished,
 )
@@ -60,7 +53,6 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-DIDNT_CATCH = "Sorry, I didn't catch that."
 CANT_ANSWER = "Sorry, I can't answer that."
 
 
@@ -200,7 +192,24 @@ class Cascade:
                 )  # fmt: skip
                 decision.llm_tokens = tokens
                 return decision
-        return self._understand(clean, hearing, text)
+        decision = self._understand(clean, hearing, text)
+        if decision.response.success or decision.asking or decision.path == "llm":
+            return decision  # the LLM was asked after the second model
+        return self._second(clean, hearing) or decision
+
+    def _second(self, clean: str, hearing: Hearing | None) -> Decision | None:
+        """The second speech model's reading, decided on its own hearing. What the
+        first heard as a question is never made a command; where it heard a thing
+        the home lacks ("the bathroom light"), a device the second names is asked."""
+        second = second_reading(clean, hearing, self.recognizer, self._drop)
+        if second is None:
+            return None
+        read, other, heard = second
+        acts = _publishes(self.handler.handle(read))
+        if acts and kind_of(clean, hearing.text if hearing else "") != "command":
+            return None
+        sure = self.thresholds.ask if self._things.unknown(clean) else 1.0
+        return self._settle(read, sure, "second", heard, other)
 
     def _answered(self, question: _Question, said: Answer, clean: str) -> Decision:
         self.session.choice = None  # a close call's other device is out of it too
@@ -285,6 +294,9 @@ class Cascade:
             return self._settle(valued, self.thresholds.ask, "values", clean, hearing)
         if intent is not None and fuzzy:
             return self._settle(intent, intent.confidence, "fuzzy", clean, hearing)
+        second = None if referent else self._second(clean, hearing)
+        if second is not None:  # before the LLM: it finds some device for anything
+            return second
         if self.llm is None:
             return Decision(Response(NOT_UNDERSTOOD, success=False), path="rules")
         return self._chat(clean) or self._llm(clean, said, referent, hearing)
@@ -324,19 +336,9 @@ class Cascade:
         return Decision(Response(speech, success=False), path="rules")
 
     def _chat(self, clean: str) -> Decision | None:
-        """Small talk ("how are you", "tell me a joke") answered by the LLM; never
-        a question about the home or for facts it cannot know (the news, the
-        weather, prices): a small model makes those up."""
-        if self.llm is None or self._things.named(clean):
+        if self.llm is None or self._things.named(clean):  # never about the home
             return None
-        if not self._conversation.small_talk(clean):
-            return None
-        understood = self.llm.chat(clean)
-        if not understood.answer:
-            return None
-        return Decision(
-            Response(understood.answer), path="llm", llm_tokens=understood.evaluated
-        )
+        return small_talk(self.llm, self._conversation, clean)
 
     def _as_asked(self, clean: str) -> Intent | None:
         """The question a statement of state sounds like, read by the rules."""
@@ -367,40 +369,20 @@ class Cascade:
                 llm_tokens=tokens,
             )
         if understood.intent is None:
-            speech = NOT_UNDERSTOOD
-            if unfinished(clean):  # "turn on the": heard only in part
-                speech = DIDNT_CATCH
-            elif imperative(clean):  # "play some jazz": say what cannot be done
-                said = as_heard_thing(clean, hearing, self._things, verb=True)
-                speech = f"Sorry, I can't {echo(said)}."
+            speech = nothing_read(clean, hearing, self._things)
             return Decision(
                 Response(speech, success=False), path="llm", llm_tokens=tokens
             )
         intent = understood.intent
-        rejected = self.memory.lookup(clean)
-        if (
-            rejected is not None
-            and not rejected.accepted
-            and rejected.same_action(intent)
-        ):
+        confidence = llm_confidence(
+            intent, clean, hearing, close_call=bool(understood.options),
+            memory=self.memory, registry=self.handler.registry,
+            recognizer=self.recognizer, thresholds=self.thresholds,
+        )  # fmt: skip
+        if confidence is None:  # the user said no to this before
             return Decision(Response(NOT_UNDERSTOOD, success=False), path="memory")
-        confidence = intent.confidence
-        if understood.options:  # a close call between two devices: never acted on
+        if understood.options:  # a close call: "which one?" follows a "no"
             self.session.choice = Choice(said, understood.options)
-            confidence = self.thresholds.llm_ask
-        entity = (
-            self.handler.registry.get(intent.entity_ids[0])
-            if intent.entity_ids
-            else None
-        )
-        why = doubt(clean, entity, intent)
-        if not why and confidence >= self.thresholds.llm_act:
-            why = sound_disagrees(
-                clean, hearing, intent, self.recognizer, self.thresholds.names
-            )
-        if why:
-            _LOGGER.info("LLM reading in doubt (%s): asking", why)
-            confidence = min(confidence, _DOUBTFUL)
         act = self.thresholds.llm_act
         decision = self._settle(
             intent, confidence, "llm", clean, hearing, act_at=act,
@@ -482,6 +464,10 @@ class Cascade:
             return Decision(
                 Response(speech, success=False), intent, path, confidence=confidence
             )
+        if not response.confirm and agrees(
+            intent, hearing, self.recognizer, th, self._drop
+        ):
+            return decision  # two speech models read the same command
         question = response.confirm or (
             f"Did you mean: {intent.matched}?"
             if intent.matched
@@ -493,7 +479,6 @@ class Cascade:
         return Decision(asked, intent, path, asking=True, confidence=confidence)
 
 
-_DOUBTFUL = 0.8
 _NAMED = 0.25
 """Added to an LLM reading's confidence when the user named its device in answer
 to "which one?": an action with cue words ("warm", "shut") then acts, one

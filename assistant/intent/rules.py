@@ -25,6 +25,7 @@ from .sentence_data import (
     load_builtin_sentences,
     loosened,
     phrases,
+    value_words,
 )
 from .similarity import most_like, name_similarity
 from .things import KIND_WORDS, Things
@@ -151,6 +152,11 @@ class HassilRecognizer:
         vocab = _Vocabulary(entities, names, areas, options)
         self._slot_lists, self._vocab = vocab.slot_lists(self._device_lists), vocab
         _LOGGER.debug("Vocabulary: %d names, %d areas", len(names), len(areas))
+
+    def value_words(self) -> frozenset[str]:
+        """Words that set something: colours, modes, and the home's options."""
+        options = {w for spoken in self._vocab.options or () for w in spoken.split()}
+        return value_words() | options
 
     def vocabulary_prompt(self) -> str:
         """A few commands naming every known device, to bias Whisper toward them.

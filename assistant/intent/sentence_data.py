@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,20 @@ def loosened(data: dict[str, Any]) -> dict[str, Any]:
             blocks.append(block)
         intents[name] = {**intent, "data": blocks}
     return {**data, "intents": intents}
+
+
+VALUE_LISTS = ("color", "hvac_mode")
+"""Built-in lists whose words set something: a command that leaves one out that
+was heard is another command ("turn on the bathroom light *orange*")."""
+
+
+@cache
+def value_words() -> frozenset[str]:
+    """The one-word values of the built-in value lists ("orange", "heating")."""
+    lists = load_builtin_sentences()["lists"]
+    words: set[str] = set()
+    for name in VALUE_LISTS:
+        for value in lists[name]["values"]:
+            spoken = value if isinstance(value, str) else value["in"]
+            words.update(w for w in spoken.strip("()").split("|") if " " not in w)
+    return frozenset(words)
