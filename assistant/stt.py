@@ -322,8 +322,8 @@ class FasterWhisperTranscriber:
 class SecondOpinion:
     """A transcriber with a second Whisper model beside it. Each hearing carries
     the second model's hearing of the same audio (``Hearing.second``), decoded only
-    when the cascade asks for it: when the first model's reading would be asked
-    back, the same command read by both is carried out instead."""
+    when the cascade asks for it: for what the first one's hearing cannot act on
+    (``intent/second.py``). The wake word check and "stop" use the first alone."""
 
     def __init__(self, first: Transcriber, second: Transcriber) -> None:
         self.first, self.second = first, second
