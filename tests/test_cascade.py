@@ -482,13 +482,7 @@ def test_an_action_word_not_heard_first_acts_only_when_the_audio_says_it(
 def _with_second(first: Hearing, second: str, probs: float = 0.9) -> Hearing:
     """``first`` with a second model that heard ``second``, each word at ``probs``."""
     words = tuple((w.strip(".,").lower(), probs) for w in second.split())
-    heard: list[str] = []
-
-    def other() -> Hearing:
-        heard.append(second)
-        return Hearing(second, words)
-
-    return replace(first, second=other)
+    return replace(first, second=lambda: Hearing(second, words))
 
 
 def test_a_second_model_reading_the_asked_command_acts(tmp_path: Path) -> None:
