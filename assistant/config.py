@@ -99,11 +99,11 @@ class WakeConfig(_Section):
     micro_threshold: float = Field(0.5, gt=0.0, lt=1.0)
     """The second model's probability for a detection (0.5: on the dev split no
     near miss or speech without the wake word reached 0.3)."""
-    check_threshold: float = Field(0.05, ge=0.0, lt=1.0)
+    check_threshold: float = Field(0.01, ge=0.0, lt=1.0)
     """An openWakeWord score from here up to ``threshold`` is checked: Whisper
     listens to the last two seconds and the wake phrase must be what it heard
     (``check_lag``). 0: no check, only ``threshold`` wakes it."""
-    micro_check_threshold: float = Field(0.2, ge=0.0, lt=1.0)
+    micro_check_threshold: float = Field(0.05, ge=0.0, lt=1.0)
     """The same for the second model, up to ``micro_threshold``."""
     check_lag: float = Field(4.0, ge=0.0)
     """How much less likely (nats, summed token log-probabilities) the wake phrase

@@ -259,7 +259,10 @@ class Pipeline:
             if doubt is not None:  # a sure wake word a little later takes over
                 later = await self.check_wake(chunk)
                 if later is not None and later.confirm is None:
-                    return await self._command(later, [], source, 0.0, start_timeout)
+                    since = later.timestamp_ms - self._wake_cfg.preroll_seconds * 1000
+                    kept = [c for c in (*prefix, chunk) if c.timestamp_ms >= since]
+                    return await self._command(later, kept, source, 0.0, start_timeout)
+                prefix.append(chunk)  # its preroll, should a sure one take over
             audio += chunk.audio
             going = endpointer.process(chunk.audio)
             if not speaking and seg.state == SegmentState.SPEAKING:
@@ -270,7 +273,8 @@ class Pipeline:
                 break
             if early is not None and await early.step(seg, audio):
                 break
-        wake.reset()
+        if doubt is None:  # the models did not hear the command: start them over
+            wake.reset()
         ended = seg.state == SegmentState.DONE or bool(early and early.committed)
         ended = ended and seg.speech_end is not None
         checked_ms = 0.0  # after the end of speech: part of the wait for an answer
@@ -283,8 +287,9 @@ class Pipeline:
             except AssistantError as err:
                 _LOGGER.warning("Wake word not checked (%s): ignored", err)
                 confirmed = False
-            if not confirmed:
+            if not confirmed:  # the models heard it all: they listen on as they are
                 return None
+            wake.reset()
             checked_ms = _ms(start)
             self._last_wake_ms = detection.timestamp_ms
             _LOGGER.info("Wake word %s (confirmed by the sentence)", detection.name)

@@ -528,12 +528,29 @@ def test_a_second_model_unsure_of_its_action_word_leaves_the_question(
 
 def test_a_second_model_reads_what_the_first_could_not(tmp_path: Path) -> None:
     cascade, _ = _cascade(tmp_path)
-    first = Hearing("The questions for the late past.")
+    first = Hearing("The turn of the bored slight.")
     decision = cascade.decide(
         first.text, _with_second(first, "Turn on the porch light.")
     )
     assert decision.path == "second" and not decision.asking
     assert [c.payload for c in decision.response.commands] == ["ON"]
+
+
+@pytest.mark.parametrize(
+    ("heard", "second"),
+    [("William Bandics.", "Turn off the kitchen light."),
+     ("The questions for the late past.", "Turn on the porch light.")],
+)  # fmt: skip
+def test_a_second_model_hearing_something_else_is_not_taken(
+    tmp_path: Path, heard: str, second: str
+) -> None:
+    """Two models that hear two different sentences are guessing at unclear sound
+    (a television): neither reading is acted on or added to a list."""
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.5)  # the LLM's reading: asked
+    first = Hearing(heard)
+    decision = cascade.decide(first.text, _with_second(first, second))
+    assert decision.path != "second"  # the fake LLM's question at most
+    assert decision.asking or not decision.response.commands
 
 
 def test_a_second_model_never_changes_a_number(tmp_path: Path) -> None:

@@ -167,3 +167,24 @@ def test_a_weak_device_that_leads_its_room_is_asked_about(
             radiator.entity_id,
         )
         assert found.options == (radiator.entity_id, light.entity_id)
+
+
+@pytest.mark.parametrize(
+    ("heard", "sure"),
+    [("in the mac low lock", False),  # "is the back door locked?", misheard
+     ("lock the front door", True)],
+)  # fmt: skip
+def test_the_word_lock_is_the_action_not_also_the_device(
+    monkeypatch: pytest.MonkeyPatch, heard: str, sure: bool
+) -> None:
+    """ "lock" picks locks, and says what to do; it is no evidence of which lock
+    was meant: without the device's name the reading is asked, not acted on."""
+    understanding = LlmUnderstanding(
+        _Worker("lock"),  # type: ignore[arg-type]
+        lambda _: EntityState(state="unlocked"),
+    )
+    understanding.update_devices([LIGHT, LOCK])
+    monkeypatch.setattr(understanding, "_rank_devices", lambda *_: ([(9.0, LOCK)], 0))
+    found = understanding.understand(heard)
+    assert found.intent is not None and found.intent.name == "HassLock"
+    assert (found.intent.confidence >= 0.9) is sure, found.intent.confidence

@@ -188,15 +188,18 @@ class LaterSure(DoubtfulWake):
 
 
 async def test_a_sure_wake_word_while_in_doubt_takes_over() -> None:
+    """With the audio before it, as any sure wake word: a command's first word
+    said right after the wake word is heard whole, not cut."""
     events: list[PipelineEvent] = []
-    publisher, verdicts = Recorder(), Verdicts(False)
-    pipeline = _pipeline(FakeStt(), events, publisher)
+    publisher, verdicts, stt = Recorder(), Verdicts(False), FakeStt()
+    pipeline = _pipeline(stt, events, publisher)
     pipeline.wake = LaterSure(verdicts)
     result = await pipeline.run_audio(_audio())
     assert verdicts.heard == []  # the sure one decided; the doubt was never checked
     assert events[0].type == EventType.WAKE_END and "late" not in events[0].data
     assert result.wake_word == "fake"
     assert [(c.topic, c.payload) for c in publisher.published] == [("lamp/set", "ON")]
+    assert stt.lead and (np.frombuffer(stt.audio, "<i2") == 1000).any()  # preroll
 
 
 @pytest.mark.model

@@ -8,13 +8,17 @@ back, the same command read by the second, as sure of its action word, is
 carried out instead (``agrees``). Neither is taken when the second model's numbers
 differ from the first's ("2 degrees" heard "20 degrees"), or when it leaves out a
 word the first heard that sets something ("turn on the bathroom light *orange*"):
-those make another command.
+those make another command. Nor is a second reading taken that has little in
+common with the first hearing: "William Bandics." heard "I need to buy milk." from
+a television is two models guessing at unclear sound, not a command.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
 
 from . import Hearing, Intent, normalize, resolved
 from .acoustic import doubted_word
@@ -26,6 +30,12 @@ if TYPE_CHECKING:
     from .rules import HassilRecognizer
 
 _LOGGER = logging.getLogger(__name__)
+
+KIN = 50.0
+"""How alike (0-100, edit distance) the two models' transcripts must be for the
+second one's reading to be taken. On the `dev` split every second reading taken
+was 65 or more ("the balcony blazer" / "turn on the balcony blind"); a
+television's "William Bandics." / "I need to buy milk." is 30."""
 
 
 def agrees(
@@ -75,6 +85,9 @@ def second_reading(
     if other is None:
         return None
     said = as_request(normalize(other.text, drop))
+    if fuzz.ratio(said, clean) < KIN:
+        _LOGGER.info("The second speech model heard something else: %r", other.text)
+        return None
     if sorted(NUMBER.findall(said)) != sorted(NUMBER.findall(clean)):
         _LOGGER.info("The second speech model heard other numbers: %r", other.text)
         return None

@@ -105,6 +105,11 @@ _KIND_WORDS: dict[str, Domain] = {
     "shutters": Domain.COVER, "curtains": Domain.COVER,
 }  # fmt: skip
 
+_VERBS = frozenset({"lock"})
+"""Kind words that are also the action ("lock the door", or "low-lock" misheard
+from "is the back door locked"): they pick the kind of device, but one word is
+not also the evidence that names the device, only that it is the action."""
+
 _FILLER = frozenset(
     {"the", "a", "my", "in", "of", "on", "all", "and", "at", "to", "for"}
 )
@@ -249,12 +254,14 @@ class LlmUnderstanding:
         else:
             room = self._in_rooms(clean)
             by_name = [e for e in room if mentions(clean, name_of(e))]
-            kinds = {d for w, d in _KIND_WORDS.items() if w in clean.split()}
+            words = clean.split()
+            kinds = {d for w, d in _KIND_WORDS.items() if w in words}
             of_kind = [e for e in by_name or room if e.domain in kinds]
             if len(of_kind) > 1 and room is self._devices and not by_name:
                 return self._which(of_kind)  # "turn on the light": which one?
             candidates = of_kind or by_name or room
-            named = bool(of_kind or by_name)
+            nouns = {_KIND_WORDS[w] for w in words if w in _KIND_WORDS.keys() - _VERBS}
+            named = bool(by_name or [e for e in of_kind if e.domain in nouns])
             if not named:
                 candidates = [
                     e for e in candidates
