@@ -616,3 +616,19 @@ def test_a_second_reading_leaving_out_a_heard_word_is_not_taken(
     decision = cascade.decide(first.text, both)
     assert decision.path != "second"
     assert decision.asking or not decision.response.commands  # nothing unasked
+
+
+@pytest.mark.parametrize(
+    ("second", "acts"),
+    [("Fire up the porch light.", False), ("Fire on the porch light.", True)],
+)
+def test_an_llm_reading_whose_on_or_off_the_second_model_did_not_hear_is_asked(
+    tmp_path: Path, second: str, acts: bool
+) -> None:
+    """ "Fire up the towel rail" heard "Fire off the towel rail" by tiny.en and
+    right by base: the LLM's sure "turn off" is asked, not carried out."""
+    cascade, _ = _cascade(tmp_path, llm_confidence=0.95)
+    first = Hearing("Fire on the porch light.")
+    decision = cascade.decide(first.text, _with_second(first, second))
+    assert decision.path == "llm" and decision.response.commands
+    assert decision.asking is not acts

@@ -17,6 +17,7 @@ from . import Hearing, Intent
 from .acoustic import sound_disagrees
 from .decision import Decision
 from .refusal import as_heard_thing
+from .second import polar_disputed
 from .wording import doubt, echo, imperative, unfinished
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def llm_confidence(
     if close_call:  # between two devices: never acted on
         confidence = thresholds.llm_ask
     entity = registry.get(intent.entity_ids[0]) if intent.entity_ids else None
-    why = doubt(clean, entity, intent)
+    why = doubt(clean, entity, intent) or polar_disputed(intent, hearing)
     if not why and confidence >= thresholds.llm_act:
         why = sound_disagrees(clean, hearing, intent, recognizer, thresholds.names)
     if why:

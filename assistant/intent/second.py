@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from . import Hearing, Intent, normalize, resolved
 from .acoustic import doubted_word
 from .alternatives import both_ways, left_out, same_action
-from .wording import NUMBER, as_request
+from .wording import NUMBER, POLAR_INTENTS, as_request
 
 if TYPE_CHECKING:
     from .decision import Thresholds
@@ -108,3 +108,19 @@ def values_left_out(first: str, said: str, recognizer: HassilRecognizer) -> list
     option of the home's) and that ``said``, the second model's, lacks."""
     kept, values = set(said.split()), recognizer.value_words()
     return [word for word in first.split() if word in values and word not in kept]
+
+
+def polar_disputed(reading: Intent, hearing: Hearing | None) -> str | None:
+    """The word that carries ``reading``'s on/off, open/close or lock/unlock, heard
+    by the first model and not by the second ("Fire off the towel rail" against
+    "Fire up the towel rail"), with what the second heard; None when they agree or
+    no second model heard it. Only for readings the second model was run for."""
+    other = hearing.second_opinion() if hearing is not None else None
+    if hearing is None or other is None:
+        return None
+    words = POLAR_INTENTS.get(reading.name, ())
+    first, second = normalize(hearing.text).split(), normalize(other.text).split()
+    said = [w for w in words if w in first]
+    if said and not any(w in second for w in words):
+        return f"{said[0]!r}, where the second speech model heard {other.text!r}"
+    return None
