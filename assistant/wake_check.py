@@ -156,15 +156,21 @@ class CheckedWakeDetector:
         Robotic voices are heard as something else entirely from the first word
         ("The only one in the world…"), so the phrase in place of two of its
         words is far off; told that the phrase comes first, Whisper hears the
-        command ("Hey Jarvis, could you set the colour of the desk lamp…"). Near
-        misses stay far off: "Hey Travis, set…" against "Hey Jarvis, set…"."""
+        command ("Hey Jarvis, could you set the colour of the desk lamp…"). That
+        sentence must also be likelier than itself with the words first heard in
+        the phrase's place, so a near miss the lead made whole ("Hey Jarvis, set
+        this pretty wide…" from "Hey Surface, setlessly white…") stays one."""
         bare = self.phrase.rstrip(".")
         led = self._stt.hear(audio, lead=bare + ",").text
         if free.score is None or not led:
             return "", lag
-        said = f"{bare}, {led[:1].lower()}{led[1:]}"
-        as_heard, as_said = free.score([free.text, said])
-        return said, min(lag, as_heard - as_said)
+        rest = f"{led[:1].lower()}{led[1:]}"
+        said = f"{bare}, {rest}"
+        # the same sentence with the words first heard in the phrase's place:
+        # "Hey Surface, set this…" is likelier than "Hey Jarvis, set this…"
+        first = " ".join(free.text.split()[: len(bare.split())]).rstrip(",.")
+        as_heard, as_said, as_other = free.score([free.text, said, f"{first}, {rest}"])
+        return said, min(lag, max(as_heard, as_other) - as_said)
 
     def _heard_phrase(
         self, audio: bytes, lag_limit: float | None = None, places: int = _PLACES
