@@ -68,11 +68,20 @@ def test_a_near_miss_stays_rejected_on_the_sentence() -> None:
 
 
 class LedWhisper:
-    """Hears garbage freely, and ``led`` when made to start with the wake phrase;
-    the audio finds "Hey Jarvis, <led>" ``lag`` less likely than the garbage."""
+    """Hears ``free`` (garbage) freely, and ``led`` when made to start with the
+    wake phrase; the audio finds "Hey Jarvis, <led>" ``lag`` less likely than
+    ``free``, and ``free``'s first two words before ``led`` ``other`` less likely
+    (negative: likelier)."""
 
-    def __init__(self, led: str, lag: float) -> None:
+    def __init__(
+        self,
+        led: str,
+        lag: float,
+        free: str = "The only one in the world.",
+        other: float = 20.0,
+    ) -> None:
         self.led, self.lag, self.leads = led, lag, list[str]()
+        self.free, self.other = free, other
 
     def hear(
         self, audio: bytes, prompt: str | None = None, *, lead: str = ""
@@ -80,14 +89,16 @@ class LedWhisper:
         self.leads.append(lead)
         if lead:
             return Hearing(self.led)
+        rest = f"{self.led[:1].lower()}{self.led[1:]}"
+        first = " ".join(self.free.split()[:2]).rstrip(",.")
 
         def score(texts: Sequence[str]) -> list[float]:  # the phrase in place: far off
-            said = f"Hey Jarvis, {self.led[:1].lower()}{self.led[1:]}"
-            return [-2.0 if t == "The only one in the world." else
-                    -2.0 - self.lag if t == said else -20.0
+            return [-2.0 if t == self.free else
+                    -2.0 - self.lag if t == f"Hey Jarvis, {rest}" else
+                    -2.0 - self.other if t == f"{first}, {rest}" else -20.0
                     for t in texts]  # fmt: skip
 
-        return Hearing("The only one in the world.", score=score)
+        return Hearing(self.free, score=score)
 
 
 @pytest.mark.parametrize(("lag", "woke"), [(1.0, True), (7.8, False)])
@@ -101,6 +112,21 @@ def test_a_sentence_heard_as_garbage_is_heard_again_after_the_phrase(
     assert found is not None and found.confirm is not None
     assert found.confirm(bytes(3 * SAMPLE_RATE * 2)) is woke
     assert whisper.leads[-1] == "Hey Jarvis,"
+
+
+@pytest.mark.parametrize(("other", "woke"), [(8.0, True), (-7.0, False)])
+def test_a_near_miss_the_forced_phrase_made_whole_stays_one(
+    other: float, woke: bool
+) -> None:
+    """ "Hey service, set the study light…" heard "Hey Surface, setlessly white…";
+    forced to start with the wake phrase, "Hey Jarvis, set this pretty wide…". The
+    same words after "Hey Surface" are likelier: the near miss stays rejected."""
+    whisper = LedWhisper(
+        "Set this pretty wide to 75%.", 0.9, "Hey Surface, setlessly white.", other
+    )
+    found = _doubtful(whisper, sentence_lag=4.5)  # type: ignore[arg-type]
+    assert found is not None and found.confirm is not None
+    assert found.confirm(bytes(3 * SAMPLE_RATE * 2)) is woke
 
 
 def test_without_sentence_lag_the_two_seconds_decide() -> None:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 KIN = 50.0
-"""How alike (0-100, edit distance) the two models' transcripts must be for the
+"""How alike (0-100, rapidfuzz's ratio) the two models' transcripts must be for the
 second one's reading to be taken. On the `dev` split every second reading taken
 was 65 or more ("the balcony blazer" / "turn on the balcony blind"); a
 television's "William Bandics." / "I need to buy milk." is 30."""
